@@ -1,0 +1,68 @@
+"""The typer app: global options and the one place where domain errors become exit codes.
+
+Each command group lives in its own module under ``mlprep/commands``; none imports torch at
+module level, so ``mlprep --help`` and the quiz stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+import typer.core
+from rich.markup import escape
+
+from mlprep import __version__
+from mlprep.commands import questions as questions_cmd
+from mlprep.errors import MlprepError
+
+
+class _Group(typer.core.TyperGroup):
+    """The root group: the one boundary where MlprepError becomes one line on stderr and an exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MlprepError as exc:
+            if os.environ.get("MLPREP_DEBUG"):
+                raise
+            from mlprep.console import err_console
+
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="mlprep",
+    help="Practise machine-learning interviews in the terminal: quiz, drills, and a reference GPT.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlprep {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Practise machine-learning interviews in the terminal: quiz, drills, and a reference GPT."""
+
+
+app.add_typer(questions_cmd.app, name="questions")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""One module per command group; each exposes typer commands the root app registers."""

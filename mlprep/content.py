@@ -1,0 +1,43 @@
+"""Where things are: bundled content (questions, drills, solutions) and the user's state folder.
+
+Nothing else in the package computes these paths.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+CONTENT_KINDS = ("questions", "drills", "solutions")
+HOME_ENV = "MLPREP_HOME"
+
+
+def content_dir(kind: str) -> Path:
+    """The folder holding bundled content of ``kind``.
+
+    An installed wheel carries it as ``mlprep/_content/<kind>``; an editable install or a source
+    checkout resolves ``mlprep`` to the checkout, where the folders sit at the top level.
+    """
+    if kind not in CONTENT_KINDS:
+        raise ValueError(f"unknown content kind {kind!r}; expected one of {CONTENT_KINDS}")
+    installed = Path(str(files("mlprep"))) / "_content" / kind
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / kind
+
+
+def user_home() -> Path:
+    """The user's state folder (progress DB, workspace, downloads, checkpoints), created on demand.
+
+    ``$MLPREP_HOME`` when set, else the platform's user data dir.
+    """
+    env = os.environ.get(HOME_ENV)
+    if env:
+        home = Path(env).expanduser()
+    else:
+        from platformdirs import user_data_dir
+
+        home = Path(user_data_dir("mlprep", appauthor=False))
+    home.mkdir(parents=True, exist_ok=True)
+    return home

@@ -1,0 +1,100 @@
+"""Rendering a question for the terminal: Markdown via rich, code highlighted, ``$…$`` math readable."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.text import Text
+
+from mlprep.schema import Question, cloze_mask, cloze_reveal
+
+_SYMBOLS = {
+    r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε",
+    r"\varepsilon": "ε", r"\eta": "η", r"\theta": "θ", r"\lambda": "λ", r"\mu": "μ",
+    r"\nu": "ν", r"\pi": "π", r"\rho": "ρ", r"\sigma": "σ", r"\tau": "τ", r"\phi": "φ",
+    r"\varphi": "φ", r"\chi": "χ", r"\psi": "ψ", r"\omega": "ω", r"\Gamma": "Γ",
+    r"\Delta": "Δ", r"\Theta": "Θ", r"\Lambda": "Λ", r"\Pi": "Π", r"\Sigma": "Σ",
+    r"\Phi": "Φ", r"\Psi": "Ψ", r"\Omega": "Ω", r"\nabla": "∇", r"\partial": "∂",
+    r"\infty": "∞", r"\sum": "Σ", r"\prod": "∏", r"\int": "∫", r"\sqrt": "√",
+    r"\cdot": "·", r"\times": "×", r"\div": "÷", r"\pm": "±", r"\leq": "≤", r"\le": "≤",
+    r"\geq": "≥", r"\ge": "≥", r"\neq": "≠", r"\ne": "≠", r"\approx": "≈", r"\sim": "~",
+    r"\propto": "∝", r"\in": "∈", r"\notin": "∉", r"\subset": "⊂", r"\cup": "∪",
+    r"\cap": "∩", r"\forall": "∀", r"\exists": "∃", r"\to": "→", r"\rightarrow": "→",
+    r"\leftarrow": "←", r"\Rightarrow": "⇒", r"\mapsto": "↦", r"\log": "log", r"\exp": "exp",
+    r"\max": "max", r"\min": "min", r"\arg": "arg", r"\top": "ᵀ", r"\ldots": "…",
+    r"\dots": "…", r"\cdots": "⋯", r"\odot": "⊙", r"\otimes": "⊗", r"\|": "‖",
+    r"\langle": "⟨", r"\rangle": "⟩", r"\quad": "  ", r"\,": " ", r"\;": " ", r"\!": "",
+}
+_BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ"}
+_SUP = str.maketrans("0123456789+-=()nijkTtx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱʲᵏᵀᵗˣ")
+_SUB = str.maketrans("0123456789+-=()aeijkntx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₙₜₓ")
+_MATH_RE = re.compile(r"(?<![\\$])\$\$(.+?)\$\$|(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])", re.S)
+_CODE_RE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+
+
+def _script(body: str, table: dict, marker: str) -> str:
+    converted = body.translate(table)
+    if all(c in "".join(map(chr, table.values())) for c in converted) and converted:
+        return converted
+    return f"{marker}({body})" if len(body) > 1 else f"{marker}{body}"
+
+
+def latex_to_text(expr: str) -> str:
+    """Turn a small LaTeX expression into readable Unicode text (best effort, never raises)."""
+    s = expr.strip()
+    s = re.sub(r"\\mathbb\{(\w)\}", lambda m: _BLACKBOARD.get(m.group(1), m.group(1)), s)
+    s = re.sub(r"\\(?:mathrm|mathbf|text|textbf|operatorname|mathcal|boldsymbol)\{([^{}]*)\}", r"\1", s)
+    for _ in range(3):
+        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
+        s = re.sub(r"\\sqrt\{([^{}]*)\}", r"√(\1)", s)
+    s = re.sub(r"\\hat\{([^{}]*)\}", r"\1̂", s)
+    s = re.sub(r"\\(?:bar|overline)\{([^{}]*)\}", r"\1̄", s)
+    s = re.sub(r"\\left|\\right", "", s)
+    for key in sorted(_SYMBOLS, key=len, reverse=True):
+        s = re.sub(re.escape(key) + r"(?![A-Za-z])", _SYMBOLS[key], s)
+    s = re.sub(r"\^\{([^{}]*)\}", lambda m: _script(m.group(1), _SUP, "^"), s)
+    s = re.sub(r"\^(\w)", lambda m: _script(m.group(1), _SUP, "^"), s)
+    s = re.sub(r"_\{([^{}]*)\}", lambda m: _script(m.group(1), _SUB, "_"), s)
+    s = re.sub(r"_(\w)", lambda m: _script(m.group(1), _SUB, "_"), s)
+    s = s.replace("{", "").replace("}", "").replace("\\", "")
+    return re.sub(r"[ \t]+", " ", s)
+
+
+def readable_math(markdown: str) -> str:
+    """Replace ``$…$``/``$$…$$`` math outside code with readable Unicode, keeping code untouched."""
+    parts = _CODE_RE.split(markdown)
+    for i in range(0, len(parts), 2):
+        parts[i] = _MATH_RE.sub(lambda m: f"*{latex_to_text(m.group(1) or m.group(2))}*", parts[i])
+    return "".join(parts)
+
+
+def markdown(text: str) -> Markdown:
+    return Markdown(readable_math(text), code_theme="monokai", hyperlinks=False)
+
+
+def question_heading(q: Question) -> Text:
+    tags = f"  #{' #'.join(q.tags)}" if q.tags else ""
+    return Text.assemble((q.topic, "cyan"), (f"  {q.difficulty_name}", "dim"), (tags, "dim"))
+
+
+def render_question(console: Console, q: Question, *, reveal: bool = False) -> None:
+    """Print the question (and, with ``reveal``, its answer and explanation)."""
+    body = cloze_mask(q.question) if q.kind == "cloze" else q.question
+    console.print(Panel(markdown(body), title=question_heading(q), title_align="left", border_style="cyan"))
+    if not reveal:
+        return
+    if q.unanswered:
+        console.print(Panel(Text("The notes give no answer to this question yet.", style="yellow"), border_style="yellow"))
+        return
+    parts = []
+    if q.kind == "choice" and q.correct:
+        parts.append(Text(f"Correct: {q.correct}", style="bold green"))
+    answer = cloze_reveal(q.question) if q.kind == "cloze" else q.answer
+    parts.append(markdown(answer))
+    if q.explanation:
+        parts.append(Text("\nWhy", style="bold"))
+        parts.append(markdown(q.explanation))
+    console.print(Panel(Group(*parts), title="answer", title_align="left", border_style="green"))
