@@ -110,7 +110,7 @@ def test_validation_names_file_and_line_for_each_problem(tmp_path):
         (33, "'tags' must be a list of strings"),
     ]
     assert len(problems) == len(expected), rendered
-    for problem, (line, text) in zip(problems, expected):
+    for problem, (line, text) in zip(problems, expected, strict=True):
         assert problem.path == str(path)
         assert problem.line == line, str(problem)
         assert text in problem.message, str(problem)
@@ -172,4 +172,15 @@ def test_non_utf8_bank_is_user_error(tmp_path):
     path = tmp_path / "latin.yaml"
     path.write_bytes(b"- question: caf\xe9\n")
     with pytest.raises(MlprepError, match="not UTF-8"):
+        load_questions([path])
+
+
+def test_cache_serves_unchanged_bank_and_misses_after_edit(tmp_path, mlprep_home):
+    path = write(tmp_path, "good.yaml", GOOD)
+    first = load_questions([path])
+    assert list((mlprep_home / "cache" / "banks").glob("*.json")), "a valid bank is cached"
+    again = load_questions([path])
+    assert [q.id for q in again] == [q.id for q in first] and again[0].bank == "good"
+    path.write_text(GOOD.replace("difficulty: easy", "difficulty: 9"), encoding="utf-8")
+    with pytest.raises(MlprepError, match="difficulty 9"):
         load_questions([path])
