@@ -1,0 +1,96 @@
+"""Recompute the numbers stated in the curated banks (recsys, inference, NLP, frameworks, MLOps)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mlprep.bank import load_questions
+from mlprep.schema import Question
+
+CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
+TOPICS = ("recommender-systems",)
+
+
+@pytest.fixture(scope="module")
+def bank() -> dict[str, Question]:
+    return {q.id: q for q in load_questions([CORE / f"{topic}.yaml" for topic in TOPICS])}
+
+
+def stated(q: Question) -> str:
+    """Everything a question tells the learner: answer, correct choice and explanation."""
+    return "\n".join(part for part in (q.answer, q.correct, q.explanation) if part)
+
+
+def check(bank: dict[str, Question], qid: str, expected: str) -> None:
+    """The question states ``expected``; a choice question has it as its correct choice."""
+    q = bank[qid]
+    if q.kind == "choice":
+        assert expected in q.correct, f"{qid}: correct choice {q.correct!r}, computed {expected!r}"
+    assert expected in stated(q), f"{qid}: the bank does not state the computed {expected!r}"
+
+
+def dcg(gains: list[float]) -> float:
+    return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+
+
+# --- recommender systems -------------------------------------------------------------------------
+
+
+def test_jaccard(bank):
+    a, b = {1, 2, 3, 4}, {2, 3, 5}
+    check(bank, "recommender-systems.jaccard-example", f"{len(a & b) / len(a | b):.1f}")
+
+
+def test_cosine(bank):
+    a, b = np.array([5, 3, 0]), np.array([4, 0, 2])
+    cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+    check(bank, "recommender-systems.cosine-example", f"{cos:.3f}")
+
+
+def test_pearson(bank):
+    r = np.corrcoef([5, 4, 1], [4, 5, 2])[0, 1]
+    check(bank, "recommender-systems.pearson-example", f"{r:.3f}")
+
+
+def test_mf_param_count(bank):
+    users, items, dim = 1_000_000, 100_000, 64
+    n = (users + items) * dim + users + items + 1
+    check(bank, "recommender-systems.mf-param-count", f"{n:,}")
+
+
+def test_precision_recall_at_k(bank):
+    top5 = [1, 0, 1, 0, 0]
+    precision, recall = sum(top5) / 5, sum(top5) / 4
+    check(bank, "recommender-systems.precision-recall-at-k", f"P@5 = {precision}, R@5 = {recall}")
+
+
+def test_ndcg_binary(bank):
+    ndcg = dcg([1, 0, 1, 0, 0]) / dcg([1, 1, 0, 0, 0])
+    check(bank, "recommender-systems.ndcg-binary-example", f"{ndcg:.3f}")
+
+
+def test_ndcg_graded(bank):
+    rel = [3, 2, 3, 0, 1]
+    ndcg = dcg([2**r - 1 for r in rel]) / dcg([2**r - 1 for r in sorted(rel, reverse=True)])
+    check(bank, "recommender-systems.ndcg-graded-example", f"{ndcg:.3f}")
+
+
+def test_mrr(bank):
+    first_hit = [1, 3, None]
+    mrr = sum(1 / r if r else 0.0 for r in first_hit) / len(first_hit)
+    check(bank, "recommender-systems.mrr-example", f"{mrr:.3f}")
+
+
+def test_average_precision(bank):
+    rel = [1, 0, 1, 1, 0]
+    hits = [sum(rel[: i + 1]) / (i + 1) for i, r in enumerate(rel) if r]
+    check(bank, "recommender-systems.average-precision-example", f"{sum(hits) / 3:.3f}")
+
+
+def test_density(bank):
+    density = 50e6 / (1e6 * 1e5)
+    check(bank, "recommender-systems.sparsity", f"{density * 100:.2f}%")
