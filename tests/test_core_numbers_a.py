@@ -38,10 +38,11 @@ def states(text: str, expected: list[float], tol: float) -> bool:
     return all(any(math.isclose(x, e, rel_tol=0, abs_tol=tol) for x in found) for e in expected)
 
 
-def check_choice(q: Question, expected: list[float], tol: float) -> None:
+def check_choice(q: Question, expected: list[float], tol: float, *, only_correct: bool = True) -> None:
+    """The correct choice states ``expected``; unless told otherwise, no wrong choice does."""
     assert q.kind == "choice", q.id
     assert states(q.correct or "", expected, tol), f"{q.id}: correct choice {q.correct!r} != {expected}"
-    for wrong in q.choices:
+    for wrong in q.choices if only_correct else []:
         if wrong != q.correct:
             assert not states(wrong, expected, tol), f"{q.id}: wrong choice {wrong!r} also states {expected}"
 
@@ -95,3 +96,76 @@ def test_accuracy_of_majority_predictor(bank):
     pred = np.zeros_like(y)
     accuracy, recall = (pred == y).mean(), (pred[y == 1] == 1).mean()
     check_choice(bank["ml-fundamentals.accuracy-paradox"], [100 * accuracy, 100 * recall], 1e-9)
+
+
+# --- classical-ml ------------------------------------------------------------------------------
+
+
+def test_least_squares_line(bank):
+    x, y = np.array([1.0, 2, 3, 4]), np.array([2.0, 4, 5, 8])
+    a, b = np.polyfit(x, y, 1)
+    check_choice(bank["classical-ml.fit-line-by-hand"], [a, b], 1e-9)
+
+
+def test_logistic_odds_ratio(bank):
+    q = bank["classical-ml.logistic-odds-ratio"]
+    (coef,) = numbers(q.question.split("coefficient")[1])[:1]
+    assert "odds" in (q.correct or "")  # a wrong choice applies the same factor to the probability
+    check_choice(q, [math.exp(coef)], 5e-3, only_correct=False)
+
+
+def test_naive_bayes_posterior(bank):
+    prior, p_word_spam, p_word_ham = 0.4, 0.5, 0.1
+    posterior = prior * p_word_spam / (prior * p_word_spam + (1 - prior) * p_word_ham)
+    check_choice(bank["classical-ml.naive-bayes-by-hand"], [posterior], 5e-4)
+
+
+def entropy_bits(counts: list[int]) -> float:
+    p = np.array(counts, dtype=float) / sum(counts)
+    p = p[p > 0]
+    return float(-(p * np.log2(p)).sum())
+
+
+def test_gini_and_entropy_of_a_node(bank):
+    p = np.array([30, 70]) / 100
+    q = bank["classical-ml.gini-by-hand"]
+    check_choice(q, [1 - (p**2).sum()], 5e-3)
+    check_answer(q, [entropy_bits([30, 70])], 5e-3)
+
+
+def test_information_gain(bank):
+    left, right = [40, 10], [10, 40]
+    children = sum(sum(c) / 100 * entropy_bits(c) for c in (left, right))
+    q = bank["classical-ml.information-gain-by-hand"]
+    check_choice(q, [entropy_bits([50, 50]) - children], 5e-4)
+    check_answer(q, [entropy_bits(left)], 5e-4)
+
+
+def test_out_of_bag_fraction(bank):
+    rng = np.random.default_rng(0)
+    n = 20_000
+    unseen = 1 - len(np.unique(rng.integers(0, n, n))) / n
+    assert math.isclose(unseen, 1 / math.e, abs_tol=0.01)
+    check_choice(bank["classical-ml.oob-fraction"], [100 / math.e], 0.05)
+
+
+def test_gmm_parameter_count_matches_sklearn_bic(bank):
+    from sklearn.mixture import GaussianMixture
+
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    gm = GaussianMixture(n_components=3, covariance_type="full", random_state=0).fit(X)
+    n = len(X)
+    n_params = (gm.bic(X) + 2 * n * gm.score(X)) / math.log(n)
+    check_choice(bank["classical-ml.gmm-parameter-count"], [round(n_params)], 1e-9)
+
+
+def test_pca_explained_variance(bank):
+    eigenvalues = np.array([4, 2, 1, 0.5, 0.5])
+    rng = np.random.default_rng(0)
+    n = 500
+    noise = rng.normal(size=(n, 5))
+    basis, _ = np.linalg.qr(noise - noise.mean(0))  # centred, orthonormal columns
+    rotation, _ = np.linalg.qr(rng.normal(size=(5, 5)))
+    X = basis * np.sqrt((n - 1) * eigenvalues) @ rotation.T
+    ratio = np.sort(np.linalg.eigvalsh(np.cov(X.T)))[::-1] / np.trace(np.cov(X.T))
+    check_choice(bank["classical-ml.pca-explained-variance"], [100 * ratio[:2].sum()], 0.5)
