@@ -12,7 +12,7 @@ from mlprep.bank import load_questions
 from mlprep.schema import Question
 
 CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
-TOPICS = ("recommender-systems",)
+TOPICS = ("recommender-systems", "inference-deployment")
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,48 @@ def test_average_precision(bank):
 def test_density(bank):
     density = 50e6 / (1e6 * 1e5)
     check(bank, "recommender-systems.sparsity", f"{density * 100:.2f}%")
+
+
+# --- inference and deployment --------------------------------------------------------------------
+
+
+def test_batching_throughput(bank):
+    single, batched = 1 / 0.005, 32 / 0.080
+    check(bank, "inference-deployment.latency-vs-throughput", f"{batched:.0f} requests/s")
+    check(bank, "inference-deployment.latency-vs-throughput", f"{single:.0f} requests/s")
+
+
+def test_littles_law(bank):
+    check(bank, "inference-deployment.littles-law", f"{200 * 0.050:.0f}")
+
+
+def test_affine_quantisation_matches_torch(bank):
+    import torch
+    from torch.ao.quantization.observer import MinMaxObserver
+
+    observer = MinMaxObserver(dtype=torch.quint8, qscheme=torch.per_tensor_affine)
+    observer(torch.tensor([-1.0, 3.0]))
+    scale, zero_point = (float(t) for t in observer.calculate_qparams())
+    restored = float(torch.fake_quantize_per_tensor_affine(torch.tensor([1.5]), scale, int(zero_point), 0, 255))
+    text = stated(bank["inference-deployment.affine-quantisation"])
+    assert f"{scale:.5f}" in text and f"= {zero_point:.0f}$" in text
+    assert f"= {round(restored / scale + zero_point)}$" in text
+    assert f"{restored:.3f}" in text
+
+
+def test_weight_memory(bank):
+    params = 7e9
+    fp16, int4 = params * 2 / 1e9, params * 0.5 / 1e9
+    check(bank, "inference-deployment.fp16-memory", f"fp16 {fp16:.0f} GB, int4 {int4:.1f} GB")
+    check(bank, "inference-deployment.float64-to-float16", f"**{64 * 2 / 8:.0f} GB**")
+    check(bank, "inference-deployment.int8-size-ratio", f"{4 // 1}×")
+
+
+def test_population_stability_index(bank):
+    expected, actual = np.array([0.5, 0.5]), np.array([0.7, 0.3])
+    psi = float(np.sum((actual - expected) * np.log(actual / expected)))
+    check(bank, "inference-deployment.psi-example", f"{psi:.3f}")
+
+
+def test_amdahl(bank):
+    check(bank, "inference-deployment.amdahl", f"{1 / (0.2 + 0.8 / 8):.2f}×")
