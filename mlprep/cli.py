@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from mlprep import __version__
 from mlprep.commands import questions as questions_cmd
+from mlprep.commands import quiz as quiz_cmd
 from mlprep.errors import MlprepError
 
 
@@ -61,6 +62,7 @@ def _root(
 
 
 app.add_typer(questions_cmd.app, name="questions")
+app.command("quiz")(quiz_cmd.quiz)
 
 
 def main() -> None:

@@ -84,8 +84,12 @@ def render_question(console: Console, q: Question, *, reveal: bool = False) -> N
     """Print the question (and, with ``reveal``, its answer and explanation)."""
     body = cloze_mask(q.question) if q.kind == "cloze" else q.question
     console.print(Panel(markdown(body), title=question_heading(q), title_align="left", border_style="cyan"))
-    if not reveal:
-        return
+    if reveal:
+        render_answer(console, q)
+
+
+def render_answer(console: Console, q: Question) -> None:
+    """Print the answer panel: the correct choice, the answer (cloze filled in), the explanation."""
     if q.unanswered:
         console.print(Panel(Text("The notes give no answer to this question yet.", style="yellow"), border_style="yellow"))
         return

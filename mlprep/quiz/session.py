@@ -1,0 +1,224 @@
+"""The quiz session engine: the current card, reveal, answer, rate, skip, bury, suspend, undo.
+
+No terminal I/O here: a front end (``mlprep.quiz.terminal``) reads keys and draws, and tests
+drive a session directly. Every rating goes through the scheduler to the store at once, so
+quitting at any moment loses nothing already rated.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mlprep.quiz.queue import Plan
+from mlprep.quiz.scoring import score_answer, suggested_rating
+from mlprep.scheduler import Rated, Settings, bury, rate, suspend, undo
+from mlprep.schema import Question
+from mlprep.store import Store
+
+LEARN_AHEAD = timedelta(minutes=20)  # a card due again within this is shown again this session
+MODES = ("flash", "choice", "type")
+
+
+@dataclass
+class Answer:
+    """What the user answered before the reveal, and the rating it suggests."""
+
+    score: int  # 0-100 (a choice is 0 or 100)
+    suggested: int
+    picked: str | None = None  # the chosen option, for choice cards
+
+    @property
+    def correct(self) -> bool:
+        return self.score >= 70
+
+
+@dataclass
+class Given:
+    question: Question
+    rating: int
+    review_id: int
+    seconds: float
+    requeued: bool
+    pos: int  # its place in the queue when it was rated
+
+
+@dataclass
+class Footer:
+    index: int  # 1-based position of the card on screen
+    total: int
+    due_left: int
+    elapsed: timedelta
+    time_left: timedelta | None
+
+
+class Session:
+    def __init__(
+        self,
+        store: Store,
+        plan: Plan,
+        settings: Settings,
+        clock: Callable[[], datetime],
+        *,
+        mode: str = "flash",
+        time_limit: timedelta | None = None,
+        rng: random.Random | None = None,
+    ):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.mode = mode
+        self.time_limit = time_limit
+        self.rng = rng or random.Random()
+        self.queue = list(plan.questions)
+        self.due_ids = set(plan.due_ids)
+        self.cram = plan.cram
+        self.pos = 0
+        self.given: list[Given] = []
+        self.skipped: list[Question] = []
+        self.started = clock()
+        self._show()
+
+    # -- what is on screen -------------------------------------------------------------------
+    @property
+    def current(self) -> Question | None:
+        return None if self.finished else self.queue[self.pos]
+
+    @property
+    def out_of_time(self) -> bool:
+        return self.time_limit is not None and self.clock() - self.started >= self.time_limit
+
+    @property
+    def finished(self) -> bool:
+        return self.pos >= len(self.queue) or self.out_of_time
+
+    def presentation(self, q: Question) -> str:
+        """How the card is asked: choice (pick an option), type (type an answer) or flash/cloze."""
+        if q.kind == "choice" and self.mode in ("choice", "type"):
+            return "choice"
+        if self.mode == "type":
+            return "type"
+        return "cloze" if q.kind == "cloze" else "flash"
+
+    def footer(self) -> Footer:
+        elapsed = self.clock() - self.started
+        left = None if self.time_limit is None else max(timedelta(0), self.time_limit - elapsed)
+        due_left = sum(1 for q in self.queue[self.pos:] if q.id in self.due_ids)
+        return Footer(min(self.pos + 1, len(self.queue)), len(self.queue), due_left, elapsed, left)
+
+    def _show(self) -> None:
+        self.revealed = False
+        self.answer: Answer | None = None
+        self.shown_at = self.clock()
+        q = self.current
+        self.choices = list(q.choices) if q is not None else []
+        self.rng.shuffle(self.choices)
+
+    # -- actions -----------------------------------------------------------------------------
+    def reveal(self) -> None:
+        self.revealed = True
+
+    def choose(self, index: int) -> Answer:
+        """Pick option ``index`` (0-based, as shown) of a choice card; reveals the answer."""
+        q = self._need_card()
+        if not 0 <= index < len(self.choices):
+            raise ValueError(f"no option {index + 1}")
+        picked = self.choices[index]
+        right = picked == q.correct
+        self.answer = Answer(100 if right else 0, 3 if right else 1, picked)
+        self.revealed = True
+        return self.answer
+
+    def answer_typed(self, text: str) -> Answer:
+        """Score a typed answer 0-100 and suggest a rating; reveals the answer."""
+        q = self._need_card()
+        score = score_answer(q, text)
+        self.answer = Answer(score, suggested_rating(score))
+        self.revealed = True
+        return self.answer
+
+    def rate(self, rating: int) -> Rated:
+        """Rate the card on screen (1-4), committed at once, and move on."""
+        q = self._need_card()
+        now = self.clock()
+        seconds = (now - self.shown_at).total_seconds()
+        mode = "mock" if self.time_limit is not None else self.presentation(q)
+        result = rate(
+            self.store, q.id, q.topic, rating, now, self.settings, mode=mode, cram=self.cram,
+            duration_s=round(seconds, 2), typed_score=self.answer.score if self.answer else None,
+        )
+        requeue = result.card is not None and not result.card.suspended and result.card.due <= now + LEARN_AHEAD
+        if requeue:
+            self.queue.append(q)
+        self.given.append(Given(q, rating, result.review_id, seconds, requeue, self.pos))
+        self.pos += 1
+        self._show()
+        return result
+
+    def skip(self) -> None:
+        self.skipped.append(self._need_card())
+        self.pos += 1
+        self._show()
+
+    def bury(self) -> None:
+        """Hide the card until tomorrow and move on."""
+        q = self._need_card()
+        bury(self.store, q.id, q.topic, self.clock())
+        self._drop_later(q)
+        self.pos += 1
+        self._show()
+
+    def suspend(self) -> None:
+        """Suspend the card and move on."""
+        q = self._need_card()
+        suspend(self.store, q.id, q.topic, self.clock())
+        self._drop_later(q)
+        self.pos += 1
+        self._show()
+
+    def undo(self) -> Question | None:
+        """Undo this session's last rating and show that card again. None if nothing to undo."""
+        if not self.given:
+            return None
+        last = self.given.pop()
+        undo(self.store, last.review_id)
+        if last.requeued:
+            del self.queue[len(self.queue) - 1 - self.queue[::-1].index(last.question)]
+        if last.pos == self.pos - 1:
+            self.pos -= 1  # nothing happened since: step back to it
+        else:
+            self.queue.insert(self.pos, last.question)
+        self._show()
+        return last.question
+
+    def _drop_later(self, q: Question) -> None:
+        self.queue[self.pos + 1:] = [x for x in self.queue[self.pos + 1:] if x.id != q.id]
+
+    def _need_card(self) -> Question:
+        q = self.current
+        if q is None:
+            raise RuntimeError("the session has no card on screen")
+        return q
+
+    # -- the end -----------------------------------------------------------------------------
+    def report(self) -> dict[str, dict]:
+        """Per topic: cards rated, share rated Good or Easy, mean rating, seconds spent, skipped."""
+        out: dict[str, dict] = {}
+        for g in self.given:
+            t = out.setdefault(g.question.topic, {"rated": 0, "good": 0, "ratings": [], "seconds": 0.0, "skipped": 0})
+            t["rated"] += 1
+            t["good"] += g.rating >= 3
+            t["ratings"].append(g.rating)
+            t["seconds"] += g.seconds
+        for q in self.skipped:
+            out.setdefault(q.topic, {"rated": 0, "good": 0, "ratings": [], "seconds": 0.0, "skipped": 0})["skipped"] += 1
+        for t in out.values():
+            ratings = t.pop("ratings")
+            t["mean_rating"] = round(sum(ratings) / len(ratings), 2) if ratings else None
+            t["good_share"] = round(t["good"] / t["rated"], 2) if t["rated"] else None
+            t["seconds"] = round(t["seconds"], 1)
+        return dict(sorted(out.items()))

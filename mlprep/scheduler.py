@@ -1,0 +1,185 @@
+"""Spaced repetition on top of the ``fsrs`` package: ratings, leeches, bury, suspend, undo.
+
+Every function takes ``now`` (timezone-aware), so tests run on a fake clock. "Today" is the
+calendar day of ``now`` in ``now``'s own timezone: the CLI passes local time, tests pass UTC.
+Cram sessions log their ratings with ``cram=True`` and leave the FSRS state alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import fsrs
+
+from mlprep.store import CardRow, Store
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass
+class Settings:
+    retention: float = 0.9  # desired probability of recalling a card when it comes due
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    new_per_day: int = 20  # new cards introduced per day
+    reviews_per_day: int = 200  # reviews of seen cards per day
+    leech_lapses: int = 8  # lapses (Again on a learned card) before a card is a leech
+    interview_date: date | None = None  # when set, every card is seen and reviewed before it
+    fuzz: bool = True  # FSRS interval fuzzing (tests turn it off)
+
+    def __post_init__(self) -> None:
+        if not 0.7 <= self.retention <= 0.99:
+            raise ValueError(f"desired retention {self.retention} must be between 0.7 and 0.99")
+
+
+@dataclass
+class DailyTargets:
+    new: int
+    reviews: int
+    days_to_interview: int | None = None
+
+
+def day_start(now: datetime) -> datetime:
+    return datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+
+
+def tomorrow(now: datetime) -> datetime:
+    return day_start(now) + timedelta(days=1)
+
+
+def days_to_interview(settings: Settings, now: datetime) -> int | None:
+    if settings.interview_date is None:
+        return None
+    days = (settings.interview_date - now.date()).days
+    return days if days > 0 else None
+
+
+def fsrs_scheduler(settings: Settings, now: datetime) -> fsrs.Scheduler:
+    days = days_to_interview(settings, now)
+    return fsrs.Scheduler(
+        desired_retention=settings.retention,
+        learning_steps=settings.learning_steps,
+        relearning_steps=settings.relearning_steps,
+        # Before an interview, no interval may carry a card past the day itself.
+        maximum_interval=max(1, days) if days else 36500,
+        enable_fuzzing=settings.fuzz,
+    )
+
+
+def daily_targets(settings: Settings, now: datetime, unseen: int) -> DailyTargets:
+    """New and review targets for today; an interview date raises the new-card target so that
+    every unseen card is met at least a day before it."""
+    new = settings.new_per_day
+    days = days_to_interview(settings, now)
+    if days is not None and unseen:
+        new = max(new, math.ceil(unseen / max(1, days - 1)))
+    return DailyTargets(new=new, reviews=settings.reviews_per_day, days_to_interview=days)
+
+
+def new_card(qid: str, topic: str, now: datetime) -> CardRow:
+    card_id = int(hashlib.sha1(qid.encode("utf-8")).hexdigest()[:12], 16)
+    card = fsrs.Card(card_id=card_id, due=now)
+    return CardRow(qid=qid, state=card.to_json(), due=now, topic=topic)
+
+
+def fsrs_card(row: CardRow) -> fsrs.Card:
+    return fsrs.Card.from_json(row.state)
+
+
+def fsrs_state(row: CardRow | None) -> int | None:
+    """The FSRS state (1 learning, 2 review, 3 relearning) of a seen card; None for a new one."""
+    return None if row is None else int(fsrs_card(row).state)
+
+
+def stability(row: CardRow) -> float:
+    return fsrs_card(row).stability or 0.0
+
+
+def retrievability(row: CardRow, now: datetime) -> float:
+    """Estimated probability of recalling the card now (0..1)."""
+    return fsrs.Scheduler().get_card_retrievability(fsrs_card(row), now)
+
+
+def is_available(row: CardRow | None, now: datetime) -> bool:
+    """Neither suspended nor buried."""
+    if row is None:
+        return True
+    return not row.suspended and not (row.buried_until and row.buried_until > now)
+
+
+def is_due(row: CardRow, now: datetime) -> bool:
+    """A seen card is due if it falls due before tomorrow (learning steps: once their time is up)."""
+    if fsrs_state(row) == int(fsrs.State.Review):
+        return row.due < tomorrow(now)
+    return row.due <= now
+
+
+@dataclass
+class Rated:
+    review_id: int
+    card: CardRow | None  # the new state; None for a cram rating
+    became_leech: bool = False
+
+
+def rate(
+    store: Store,
+    qid: str,
+    topic: str,
+    rating: int,
+    now: datetime,
+    settings: Settings,
+    *,
+    mode: str = "flash",
+    cram: bool = False,
+    duration_s: float | None = None,
+    typed_score: int | None = None,
+) -> Rated:
+    """Record a rating (1-4), committed at once. Outside cram it moves the card through FSRS,
+    and the lapse that reaches ``settings.leech_lapses`` marks the card a leech and suspends it."""
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be 1-4, got {rating}")
+    before = store.card(qid)
+    state_before = fsrs_state(before)
+    if cram:
+        rid = store.record_review(qid, at=now, rating=rating, mode=mode, cram=True, duration_s=duration_s,
+                                  typed_score=typed_score, state_before=state_before)
+        return Rated(rid, None)
+    row = before or new_card(qid, topic, now)
+    card, _ = fsrs_scheduler(settings, now).review_card(fsrs_card(row), fsrs.Rating(rating), now)
+    after = CardRow(qid=qid, state=card.to_json(), due=card.due, topic=topic or row.topic,
+                    suspended=row.suspended, buried_until=None, leech=row.leech)
+    lapse = rating == 1 and state_before == int(fsrs.State.Review)
+    became_leech = lapse and not row.leech and store.lapses(qid) + 1 >= settings.leech_lapses
+    if became_leech:
+        after.leech = after.suspended = True
+    rid = store.record_review(qid, at=now, rating=rating, mode=mode, cram=False, duration_s=duration_s,
+                              typed_score=typed_score, state_before=state_before, card_after=after)
+    return Rated(rid, after, became_leech)
+
+
+def _flag(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
+    return store.card(qid) or new_card(qid, topic, now)
+
+
+def bury(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
+    """Hide the card until tomorrow."""
+    row = _flag(store, qid, topic, now)
+    row.buried_until = tomorrow(now)
+    store.save_card(row)
+    return row
+
+
+def suspend(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
+    """Take the card out of every session until it is unsuspended."""
+    row = _flag(store, qid, topic, now)
+    row.suspended = True
+    store.save_card(row)
+    return row
+
+
+def undo(store: Store, review_id: int) -> str:
+    """Undo a rating: the review is marked undone and the card state restored. Returns its id."""
+    return store.undo_review(review_id)
