@@ -12,6 +12,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -41,21 +42,25 @@ def stated(text: str) -> list[float]:
 
 
 def mentions(text: str, value: float, rel: float) -> bool:
-    return any(math.isclose(x, value, rel_tol=rel, abs_tol=0.0) for x in stated(text))
+    return states(text, [value], rel)
+
+
+def states(text: str, values: list[float], rel: float) -> bool:
+    """Whether the text states ``values`` in this order (other numbers may come between)."""
+    found = iter(stated(text))
+    return all(any(math.isclose(x, v, rel_tol=rel, abs_tol=0.0) for x in found) for v in values)
 
 
 def assert_answer(question: Question, *values: float, rel: float = 1e-9) -> None:
-    for value in values:
-        assert mentions(question.answer, value, rel), f"{question.id}: answer does not state {value}"
+    assert states(question.answer, list(values), rel), f"{question.id}: answer does not state {values}"
 
 
 def assert_choice(question: Question, *values: float, rel: float = 1e-9) -> None:
     assert question.kind == "choice" and question.correct, question.id
-    for value in values:
-        assert mentions(question.correct, value, rel), f"{question.id}: correct choice does not state {value}"
+    assert states(question.correct, list(values), rel), f"{question.id}: correct choice does not state {values}"
     for other in question.choices:
         if other != question.correct:
-            assert not all(mentions(other, v, rel) for v in values), f"{question.id}: {other!r} also states {values}"
+            assert not states(other, list(values), rel), f"{question.id}: {other!r} also states {values}"
 
 
 def n_params(module: nn.Module) -> int:
@@ -191,3 +196,80 @@ def test_impulse_probe_recovers_conv_weights(q):
     assert torch.allclose(bias, conv.bias.detach(), atol=1e-6)
     assert torch.allclose(patch, conv.weight.detach(), atol=1e-6)
     assert "3 forward passes" in q("cnn.extract-conv-weights").answer
+
+
+
+# --- computer-vision -----------------------------------------------------------------------------
+
+
+def raster_iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / (a | b).sum())
+
+
+def test_iou_by_counting_pixels(q):
+    grid = np.zeros((2, 20, 20), dtype=bool)
+    grid[0, 0:10, 0:10] = True
+    grid[1, 5:15, 5:15] = True
+    assert_choice(q("computer-vision.iou"), round(raster_iou(grid[0], grid[1]), 3))
+
+
+def test_temporal_iou(q):
+    seconds = np.arange(0, 20, 0.5) + 0.25  # half-second cells, centres inside the segments
+    pred, true = (seconds > 2) & (seconds < 8), (seconds > 5) & (seconds < 11)
+    assert_answer(q("computer-vision.temporal-iou"), round(raster_iou(pred, true), 3))
+
+
+def test_cutmix_label(q):
+    image = np.zeros((224, 224), dtype=bool)
+    image[50:162, 30:142] = True  # the pasted 112x112 dog patch
+    dog = image.mean()
+    assert_choice(q("computer-vision.cutmix-label"), 1 - dog, dog)
+
+
+def test_initial_loss_of_uniform_classifier(q):
+    loss = nn.functional.cross_entropy(torch.zeros(1, 100), torch.tensor([3])).item()
+    assert_choice(q("computer-vision.initial-loss-check"), round(loss, 2))
+
+
+def test_focal_loss_factor(q):
+    p_t = torch.tensor(0.9)
+    ce = -torch.log(p_t)
+    focal = -((1 - p_t) ** 2) * torch.log(p_t)
+    factor = (focal / ce).item()
+    answer = q("computer-vision.focal-loss").answer
+    assert mentions(answer, factor, 1e-6) and mentions(answer, round(1 / factor), 1e-6)
+
+
+def test_yolo_v1_output(q):
+    s, b, c = 7, 2, 20
+    assert_choice(q("computer-vision.yolo-v1-output"), b * 5 + c, s * s * (b * 5 + c))
+
+
+def test_dice_and_iou_of_masks(q):
+    pred, true = np.zeros(100, dtype=bool), np.zeros(100, dtype=bool)
+    pred[:40] = True
+    true[10:70] = True
+    dice = 2 * (pred & true).sum() / (pred.sum() + true.sum())
+    assert (pred & true).sum() == 30
+    assert_answer(q("computer-vision.dice"), dice, round(raster_iou(pred, true), 3))
+
+
+def test_vit_tokens(q):
+    patches = nn.Conv2d(3, 8, kernel_size=16, stride=16)(torch.zeros(1, 3, 224, 224)).flatten(2)
+    n_tokens = patches.shape[-1]
+    assert_choice(q("computer-vision.vit-patches"), n_tokens, n_tokens + 1, 16 * 16 * 3)
+    assert_answer(q("computer-vision.vit-higher-resolution"), math.isqrt(n_tokens), 384 // 16)
+
+
+def test_triplet_loss(q):
+    loss = nn.TripletMarginLoss(margin=0.3)
+    anchor = torch.zeros(1, 2)
+    positive, negative = torch.tensor([[0.5, 0.0]]), torch.tensor([[0.0, 0.7]])
+    value = loss(anchor, positive, negative).item()
+    assert_answer(q("computer-vision.triplet-loss"), round(value, 4))
+
+
+def test_conv3d_params(q):
+    weights = n_params(nn.Conv3d(64, 64, 3, bias=False))
+    assert_choice(q("computer-vision.conv3d-params"), weights)
+    assert_answer(q("computer-vision.conv3d-params"), n_params(nn.Conv2d(64, 64, 3, bias=False)))
