@@ -169,3 +169,116 @@ def test_pca_explained_variance(bank):
     X = basis * np.sqrt((n - 1) * eigenvalues) @ rotation.T
     ratio = np.sort(np.linalg.eigvalsh(np.cov(X.T)))[::-1] / np.trace(np.cov(X.T))
     check_choice(bank["classical-ml.pca-explained-variance"], [100 * ratio[:2].sum()], 0.5)
+
+
+# --- probability-statistics --------------------------------------------------------------------
+
+
+def test_bayes_disease_test(bank):
+    prevalence, sensitivity, false_positive_rate = 0.01, 0.99, 0.05
+    positive = sensitivity * prevalence + false_positive_rate * (1 - prevalence)
+    check_choice(bank["probability-statistics.bayes-disease-test"], [100 * sensitivity * prevalence / positive], 0.05)
+
+
+def test_monty_hall_by_simulation(bank):
+    rng = np.random.default_rng(0)
+    car = rng.integers(0, 3, 20_000)
+    switch_wins = (car != 0).mean()  # you picked door 0; switching wins whenever the car is elsewhere
+    assert math.isclose(switch_wins, 2 / 3, abs_tol=0.01)
+    assert "2/3" in (bank["probability-statistics.monty-hall"].correct or "")
+
+
+def test_birthday_problem(bank):
+    def shared(n: int) -> float:
+        return 1 - math.prod((365 - i) / 365 for i in range(n))
+
+    smallest = next(n for n in range(1, 366) if shared(n) > 0.5)
+    q = bank["probability-statistics.birthday-problem"]
+    check_choice(q, [smallest], 1e-9)
+    check_answer(q, [shared(smallest), 57], 5e-4)
+    assert shared(57) > 0.99
+
+
+def test_die_mean_and_variance(bank):
+    faces = np.arange(1, 7)
+    check_choice(bank["probability-statistics.die-mean-variance"], [faces.mean(), faces.var()], 5e-4)
+
+
+def test_geometric_binomial_poisson(bank):
+    rng = np.random.default_rng(0)
+    assert math.isclose(rng.geometric(1 / 6, 50_000).mean(), 6, abs_tol=0.1)
+    check_choice(bank["probability-statistics.geometric-waiting"], [6], 1e-9)
+    check_choice(bank["probability-statistics.binomial-two-heads"], [math.comb(4, 2) / 2**4], 5e-4)
+    q = bank["probability-statistics.poisson-zero"]
+    check_choice(q, [math.exp(-2)], 5e-4)
+    check_answer(q, [math.exp(-1), 2 * math.exp(-2)], 5e-4)
+
+
+def test_chebyshev_bound_and_normal_tail(bank):
+    from scipy import stats
+
+    q = bank["probability-statistics.chebyshev"]
+    check_choice(q, [100 / 2**2], 1e-9)
+    check_answer(q, [100 * 2 * stats.norm.sf(2)], 0.05)
+
+
+def test_coin_mle_and_map(bank):
+    heads, flips, a, b = 7, 10, 2, 2
+    grid = np.linspace(0, 1, 200_001)
+    log_posterior = (heads + a - 1) * np.log(grid[1:-1]) + (flips - heads + b - 1) * np.log(1 - grid[1:-1])
+    q = bank["probability-statistics.coin-mle-map"]
+    check_choice(q, [heads / flips, grid[1:-1][np.argmax(log_posterior)]], 5e-4)
+    check_answer(q, [(heads + a) / (flips + a + b)], 5e-4)
+
+
+def test_confidence_interval_half_width(bank):
+    from scipy import stats
+
+    n, sd, mean = 100, 10, 50
+    half = stats.norm.ppf(0.975) * sd / math.sqrt(n)
+    q = bank["probability-statistics.standard-error-ci"]
+    check_choice(q, [mean, half], 5e-3)
+    check_answer(q, [stats.t.ppf(0.975, n - 1)], 5e-3)
+
+
+def test_two_proportion_z_test(bank):
+    from scipy import stats
+
+    x1, n1, x2, n2 = 200, 2000, 250, 2000
+    pooled = (x1 + x2) / (n1 + n2)
+    z = (x2 / n2 - x1 / n1) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    q = bank["probability-statistics.two-proportion-z"]
+    check_choice(q, [z, 2 * stats.norm.sf(z)], 5e-3)
+    check_answer(q, [stats.norm.sf(z)], 5e-4)
+
+
+def test_family_wise_error(bank):
+    check_choice(bank["probability-statistics.multiple-testing"], [100 * (1 - 0.95**20)], 0.5)
+
+
+def test_ab_sample_size(bank):
+    from scipy import stats
+
+    p1, p2 = 0.10, 0.11
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    n = z**2 * (p1 * (1 - p1) + p2 * (1 - p2)) / (p2 - p1) ** 2
+    check_choice(bank["probability-statistics.ab-sample-size"], [round(n, -1)], 0.01 * n)
+
+
+def test_sample_ratio_mismatch_p_value(bank):
+    from scipy import stats
+
+    observed = [50_000, 48_500]
+    p = stats.chisquare(observed).pvalue
+    assert 1e-7 < p < 1e-5
+    assert "10^{-6}" in bank["probability-statistics.sample-ratio-mismatch"].answer
+
+
+def test_entropy_and_kl(bank):
+    from scipy import stats
+
+    check_choice(bank["probability-statistics.entropy-by-hand"], [stats.entropy([0.5, 0.25, 0.25], base=2)], 5e-3)
+    p, q = [0.5, 0.5], [0.25, 0.75]
+    question = bank["probability-statistics.kl-by-hand"]
+    check_choice(question, [stats.entropy(p, q)], 5e-4)
+    check_answer(question, [stats.entropy(q, p)], 5e-4)
