@@ -14,8 +14,10 @@ import typer.core
 from rich.markup import escape
 
 from mlprep import __version__
+from mlprep.commands import export as export_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
+from mlprep.commands import stats as stats_cmd
 from mlprep.errors import MlprepError
 
 
@@ -63,6 +65,8 @@ def _root(
 
 app.add_typer(questions_cmd.app, name="questions")
 app.command("quiz")(quiz_cmd.quiz)
+app.command("stats")(stats_cmd.stats)
+app.command("export")(export_cmd.export)
 
 
 def main() -> None:

@@ -1,0 +1,57 @@
+"""`mlprep export`: the questions and your progress as an Anki deck, CSV or TSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlprep.commands.common import (
+    BankNameOption,
+    BankOption,
+    DifficultyOption,
+    KindOption,
+    SearchOption,
+    SourceOption,
+    TagOption,
+    TopicOption,
+    make_filter,
+    selected_questions,
+)
+from mlprep.console import console
+
+
+def export(
+    anki: Annotated[Path | None, typer.Option("--anki", dir_okay=False, help="Write an Anki deck (.apkg) here.")] = None,
+    csv_path: Annotated[Path | None, typer.Option("--csv", dir_okay=False, help="Write a CSV table (one card per row, with its progress) here.")] = None,
+    tsv_path: Annotated[Path | None, typer.Option("--tsv", dir_okay=False, help="Write the same table tab-separated here.")] = None,
+    deck: Annotated[str, typer.Option("--deck", help="The Anki deck's name.")] = "mlprep",
+    topic: TopicOption = None,
+    tag: TagOption = None,
+    difficulty: DifficultyOption = None,
+    kind: KindOption = None,
+    from_bank: BankNameOption = None,
+    source: SourceOption = None,
+    search: SearchOption = None,
+    bank: BankOption = None,
+) -> None:
+    """Export the selected questions with their schedule, so your data is never locked in."""
+    from mlprep.export import rows, write_anki, write_table
+    from mlprep.store import open_store
+
+    if not (anki or csv_path or tsv_path):
+        raise typer.BadParameter("give at least one of --anki FILE, --csv FILE, --tsv FILE")
+    questions = selected_questions(bank, make_filter(topic, tag, difficulty, kind, from_bank, source, search))
+    with open_store() as store:
+        cards, reviews = store.cards(), store.reviews()
+    if csv_path or tsv_path:
+        table = rows(questions, cards, reviews)
+        for path, delimiter in ((csv_path, ","), (tsv_path, "\t")):
+            if path:
+                write_table(path, table, delimiter)
+                console.print(f"Wrote {len(table)} cards to {path}")
+    if anki:
+        leeches = {qid for qid, c in cards.items() if c.leech}
+        n = write_anki(anki, questions, deck, leeches)
+        console.print(f"Wrote {n} notes to {anki} (Anki: File > Import)")

@@ -1,0 +1,98 @@
+"""`mlprep stats`: reviews, retention, streak, due forecast, mastery per topic, a review calendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from mlprep.commands.common import BankOption, JsonOption
+from mlprep.console import console, print_json
+
+_SHADES = [("·", "grey37"), ("▪", "green4"), ("▪", "green3"), ("■", "green1"), ("■", "bold bright_green")]
+
+
+def heatmap(calendar: dict[str, int], today: date, weeks: int) -> Text:
+    """Reviews per day as a grid: a row per weekday, a column per week, darkest = busiest."""
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    peak = max(calendar.values(), default=0)
+    text = Text()
+    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        text.append(f"{name:<4}", style="dim")
+        for week in range(weeks):
+            day = start + timedelta(weeks=week, days=weekday)
+            if day > today:
+                text.append("  ")
+                continue
+            n = calendar.get(day.isoformat(), 0)
+            level = 0 if n == 0 else 1 + min(3, int(4 * (n - 1) / max(peak, 1)))
+            char, style = _SHADES[level]
+            text.append(char + " ", style=style)
+        text.append("\n")
+    text.append("    less ", style="dim")
+    for char, style in _SHADES:
+        text.append(char, style=style)
+    text.append(" more", style="dim")
+    return text
+
+
+def _percent(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+def stats(bank: BankOption = None, as_json: JsonOption = False,
+          weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks shown in the calendar.")] = 16) -> None:
+    """Reviews, retention (30 days), streak, due forecast, mastery per topic, hardest cards, drills."""
+    from mlprep.bank import load_questions
+    from mlprep.stats import compute
+    from mlprep.store import open_store
+
+    questions = load_questions(bank or None)
+    now = datetime.now().astimezone()
+    with open_store() as store:
+        data = compute(store, now, questions, weeks=weeks)
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        f"[bold]{data['reviews_total']}[/] reviews ({data['reviews_today']} today) · "
+        f"[bold]{data['cards_seen']}[/] cards seen · [bold]{data['due_today']}[/] due today · "
+        f"retention (30 days) [bold]{_percent(data['retention_30d'])}[/] · streak [bold]{data['streak_days']}[/] day(s)"
+    )
+    if data["suspended"] or data["leeches"]:
+        console.print(f"{data['suspended']} suspended, {len(data['leeches'])} leech(es)")
+    forecast = Table(title="Due in the next 7 days", header_style="bold")
+    for day in data["due_forecast"]:
+        forecast.add_column(date.fromisoformat(day).strftime("%a %d"), justify="right")
+    forecast.add_row(*(str(n) for n in data["due_forecast"].values()))
+    console.print(forecast)
+    if data["topics"]:
+        topics = Table(title="Mastery per topic (stability ≥ 21 days)", header_style="bold")
+        for col in ("topic", "cards", "seen", "mastered", "mastery"):
+            topics.add_column(col, justify="left" if col == "topic" else "right")
+        for name, t in data["topics"].items():
+            topics.add_row(escape(name), str(t["cards"]), str(t["seen"]), str(t["mastered"]), _percent(t["mastery"]))
+        console.print(topics)
+    if data["hardest"]:
+        hardest = Table(title="Hardest cards", header_style="bold")
+        for col in ("id", "topic", "again", "difficulty", "question"):
+            hardest.add_column(col, overflow="fold")
+        for h in data["hardest"]:
+            text = (h["question"] or "").splitlines()[0][:70] if h["question"] else ""
+            hardest.add_row(escape(h["id"]) + (" (leech)" if h["leech"] else ""), escape(h["topic"]),
+                            str(h["again"]), str(h["difficulty"]), escape(text))
+        console.print(hardest)
+    if data["drills"]:
+        drills = Table(title="Drills", header_style="bold")
+        for col in ("drill", "attempts", "best", "solved", "last"):
+            drills.add_column(col)
+        for name, d in sorted(data["drills"].items()):
+            drills.add_row(escape(name), str(d["attempts"]), f"{d['best_passed']}/{d['total']}",
+                           "yes" if d["solved"] else "no", d["last_at"][:16].replace("T", " "))
+        console.print(drills)
+    console.print(Text(f"Reviews, last {weeks} weeks", style="bold"))
+    console.print(heatmap(data["calendar"], now.date(), weeks))
