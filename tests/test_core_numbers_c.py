@@ -12,7 +12,7 @@ from mlprep.bank import load_questions
 from mlprep.schema import Question
 
 CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
-TOPICS = ("recommender-systems", "inference-deployment")
+TOPICS = ("recommender-systems", "inference-deployment", "mlops-testing")
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +139,31 @@ def test_population_stability_index(bank):
 
 def test_amdahl(bank):
     check(bank, "inference-deployment.amdahl", f"{1 / (0.2 + 0.8 / 8):.2f}×")
+
+
+# --- MLOps and testing ---------------------------------------------------------------------------
+
+
+def test_initial_cross_entropy(bank):
+    import torch
+
+    loss = torch.nn.functional.cross_entropy(torch.zeros(1, 10), torch.tensor([3]))
+    check(bank, "mlops-testing.initial-loss", f"{float(loss):.3f}")
+
+
+def test_raises_block_stops_at_first_exception(bank):
+    calls = []
+
+    def is_crisp(fruit):
+        calls.append(fruit)
+        raise ValueError(fruit)
+
+    with pytest.raises(ValueError):
+        is_crisp(fruit=None)
+        is_crisp(fruit="pear")
+    assert calls == [None]
+    assert "second call never runs" in bank["mlops-testing.pytest-raises-bug"].correct
+
+
+def test_float_sum(bank):
+    assert repr(0.1 + 0.2) in bank["mlops-testing.approx"].answer
