@@ -1,0 +1,119 @@
+"""The ``solution`` object hidden tests call: each attribute is a function living in the child.
+
+``solution.top_k_sample(logits, k=5)`` sends the call to the sandboxed child and returns the
+decoded data. The learner's exceptions come back as :class:`SolutionRaised` (a failed test,
+with their traceback); a child that times out, dies, runs out of memory or cannot import the
+file raises :class:`SolutionBroke` (an errored test) and is replaced by a fresh one for the
+next test. An import failure is remembered, so the other tests report it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mlprep.drills.sandbox import ChildFailure, ChildRaised, Limits, Sandbox
+
+
+class SolutionRaised(AssertionError):
+    """The learner's function raised an exception (the test fails)."""
+
+    def __init__(self, message: str, traceback: str = ""):
+        super().__init__(message)
+        self.traceback = traceback
+
+
+class SolutionBroke(Exception):
+    """The learner's code could not run at all: import error, crash, exit, timeout, memory."""
+
+    def __init__(self, message: str, syntax: dict | None = None):
+        super().__init__(message)
+        self.syntax = syntax
+
+
+class SolutionProxy:
+    """Attribute access gives callables that run in the child; ``current_test`` names the test."""
+
+    def __init__(self, user_file: Path, module_name: str, limits: Limits):
+        self._user_file = Path(user_file)
+        self._module_name = module_name
+        self._limits = limits
+        self._sandbox: Sandbox | None = None
+        self._import_failure: SolutionBroke | None = None
+        self.current_test = "this test"
+        self.output = ""
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def remote(*args: Any, **kwargs: Any) -> Any:
+            return self._call(name, args, kwargs)
+
+        remote.__name__ = name
+        return remote
+
+    def _call(self, fn: str, args: tuple, kwargs: dict) -> Any:
+        sandbox = self._ready()
+        where = f"in {self.current_test}"
+        try:
+            return sandbox.call(fn, args, kwargs, where)
+        except ChildRaised as exc:
+            raise self._raised(fn, exc.info) from None
+        except ChildFailure as exc:
+            self._retire()
+            raise SolutionBroke(str(exc)) from None
+
+    def _ready(self) -> Sandbox:
+        if self._import_failure is not None:
+            raise self._import_failure
+        if self._sandbox is None:
+            sandbox = Sandbox(self._user_file, self._module_name, self._limits)
+            try:
+                sandbox.wait_ready()
+            except ChildFailure as exc:
+                self._sandbox = sandbox
+                self._retire()
+                self._import_failure = self._import_broke(exc)
+                raise self._import_failure from None
+            self._sandbox = sandbox
+        return self._sandbox
+
+    def _import_broke(self, exc: ChildFailure) -> SolutionBroke:
+        info = exc.info
+        if exc.kind != "import":
+            return SolutionBroke(f"{exc} (while importing your file)" if "import" not in str(exc) else str(exc))
+        if info.get("type") in ("SyntaxError", "IndentationError", "TabError") and info.get("line"):
+            return SolutionBroke(
+                f"{info['type']} in {self._user_file.name} line {info['line']}: {info.get('message')}",
+                syntax={"line": info["line"], "text": info.get("text", ""), "message": info.get("message", "")},
+            )
+        message = f"your file could not be imported: {info.get('type')}: {info.get('message')}"
+        if info.get("type") == "SystemExit":
+            message = f"your file called sys.exit({info.get('message')}) while being imported"
+        if info.get("traceback"):
+            message += "\n" + _relabel(info["traceback"], self._user_file.name)
+        return SolutionBroke(message)
+
+    def _raised(self, fn: str, info: dict) -> Exception:
+        kind, text, tb = info.get("type"), info.get("message"), _relabel(info.get("traceback", ""), self._user_file.name)
+        if kind == "MemoryError":
+            return SolutionBroke(f"your {fn} ran out of memory (limit {self._limits.memory_mb} MB) in {self.current_test}")
+        if kind == "SystemExit":
+            return SolutionBroke(f"your {fn} called sys.exit({text}) in {self.current_test}")
+        return SolutionRaised(f"your {fn} raised {kind}: {text}", tb)
+
+    def _retire(self) -> None:
+        if self._sandbox is not None:
+            self.output += self._sandbox.output
+            self._sandbox.kill()
+            self._sandbox = None
+
+    def close(self) -> None:
+        """Stop the child (if any) and keep what it printed."""
+        self._retire()
+
+
+def _relabel(traceback: str, file_name: str) -> str:
+    return "\n".join(f"{file_name} {line}" if line.startswith("line ") else line for line in traceback.splitlines())

@@ -1,0 +1,290 @@
+"""Start and stop the sandboxed child that runs the learner's code.
+
+The child is ``python -I -m mlprep.drills.child`` in a fresh temporary folder holding only a
+copy of the learner's file, in its own session (process group), with a minimal environment,
+stdin from /dev/null, stdout and stderr captured into a capped buffer, and, set in the forked
+process before ``exec``: limits on CPU seconds, address space, processes, file size and core
+dumps. Where the kernel offers seccomp (Linux x86-64 / aarch64) the child also loses the
+right to create processes (threads stay allowed), which holds even for root, whom
+``RLIMIT_NPROC`` does not bind. Wall-clock limits are the caller's: it passes deadlines to
+:meth:`Sandbox.call` and kills the whole group when one passes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import resource
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlprep.drills.protocol import (
+    BlackBox,
+    Channel,
+    ChannelClosed,
+    ChannelTimeout,
+    ProtocolError,
+    decode,
+    encode,
+)
+
+OUTPUT_CAP = 16_384
+FILE_SIZE_LIMIT = 64 << 20
+EXTRA_PROCESSES = 64
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-child limits: wall seconds per call, CPU seconds for the child's life, memory."""
+
+    call_timeout_s: float = 5.0
+    start_timeout_s: float = 20.0
+    cpu_s: int = 120
+    memory_mb: int = 2048
+
+
+class ChildFailure(Exception):
+    """The child could not answer: it timed out, died, or could not import the file."""
+
+    def __init__(self, kind: str, message: str, info: dict | None = None):
+        super().__init__(message)
+        self.kind = kind  # "timeout" | "died" | "import" | "protocol"
+        self.info = info or {}
+
+
+class ChildRaised(Exception):
+    """The learner's code raised; ``info`` holds type, message and the trimmed traceback."""
+
+    def __init__(self, info: dict):
+        super().__init__(f"{info.get('type')}: {info.get('message')}")
+        self.info = info
+
+
+# -- seccomp: no new processes ----------------------------------------------------------------
+
+_SECCOMP_ARCH = {"x86_64": (0xC000003E, {"clone": 56, "fork": 57, "vfork": 58, "clone3": 435}),
+                 "aarch64": (0xC00000B7, {"clone": 220, "clone3": 435})}
+_CLONE_THREAD = 0x00010000
+
+
+def _no_fork_filter() -> bytes | None:
+    """A classic-BPF seccomp program: fork/vfork/clone-without-CLONE_THREAD get EPERM,
+    clone3 gets ENOSYS (libc then falls back to clone); everything else is allowed."""
+    arch = _SECCOMP_ARCH.get(platform.machine())
+    if sys.platform != "linux" or arch is None:
+        return None
+    audit_arch, nr = arch
+    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
+    allow, eperm, enosys, kill = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38, 0x80000000
+    prog = [(ld, 0, 0, 4), (jeq, 1, 0, audit_arch), (ret, 0, 0, kill), (ld, 0, 0, 0)]
+    prog += [(jeq, 0, 1, nr["clone3"]), (ret, 0, 0, enosys)]
+    for name in ("fork", "vfork"):
+        if name in nr:
+            prog += [(jeq, 0, 1, nr[name]), (ret, 0, 0, eperm)]
+    prog += [(jeq, 0, 3, nr["clone"]), (ld, 0, 0, 16), (jset, 1, 0, _CLONE_THREAD), (ret, 0, 0, eperm)]
+    prog += [(ret, 0, 0, allow)]
+    return b"".join(struct.pack("HBBI", *ins) for ins in prog)
+
+
+def _install_filter(program: bytes) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    buf = ctypes.create_string_buffer(program)
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    fprog = SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
+    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)
+    libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(fprog), 0, 0)
+
+
+def _user_process_count() -> int:
+    """Tasks (processes and threads) this user already runs, which RLIMIT_NPROC counts too."""
+    uid = os.getuid()
+    count = 0
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry.name}/task"))
+            except OSError:
+                continue
+    return count
+
+
+def _limiter(limits: Limits):
+    program = _no_fork_filter()
+    nproc = _user_process_count() + EXTRA_PROCESSES
+    memory = limits.memory_mb << 20
+
+    def apply() -> None:  # runs in the forked child, before exec
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if hasattr(resource, "RLIMIT_NPROC"):
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        if program is not None:
+            _install_filter(program)
+
+    return apply
+
+
+def _child_env(workdir: str) -> dict[str, str]:
+    env = {"PATH": os.defpath, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1"}
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    return env
+
+
+# -- the child --------------------------------------------------------------------------------
+
+
+class Sandbox:
+    """One child process serving calls into one copy of the learner's file."""
+
+    def __init__(self, user_file: Path, module_name: str, limits: Limits):
+        self.user_file = Path(user_file)
+        self.module_name = module_name
+        self.limits = limits
+        self.workdir = tempfile.mkdtemp(prefix="mlprep-sandbox-")
+        self.copy = os.path.join(self.workdir, f"{module_name}.py")
+        shutil.copyfile(self.user_file, self.copy)
+        self._output = bytearray()
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-m", "mlprep.drills.child", self.copy, module_name,
+                 str(to_child_r), str(from_child_w)],
+                cwd=self.workdir, env=_child_env(self.workdir), stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(to_child_r, from_child_w),
+                preexec_fn=_limiter(limits), start_new_session=True,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.channel = Channel(from_child_r, to_child_w)
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        assert self.proc.stdout is not None
+        for chunk in iter(lambda: self.proc.stdout.read1(4096), b""):
+            room = OUTPUT_CAP - len(self._output)
+            if room > 0:
+                self._output += chunk[:room]
+
+    @property
+    def output(self) -> str:
+        """What the learner's code printed (capped), with the sandbox path shown as their file."""
+        text = self._output.decode("utf-8", "replace")
+        return text.replace(self.copy, str(self.user_file))
+
+    def wait_ready(self) -> None:
+        """Wait for the import to finish; raises ChildFailure when it does not."""
+        message, _ = self._recv(time.monotonic() + self.limits.start_timeout_s, "while importing your file")
+        if message.get("op") == "import_error":
+            info = message.get("error") if type(message.get("error")) is dict else {}
+            raise ChildFailure("import", f"your file could not be imported: {info.get('type')}: {info.get('message')}", info)
+        if message.get("op") != "ready":
+            raise ChildFailure("protocol", "the child sent an unexpected message while importing your file")
+
+    def call(self, fn: str, args: tuple, kwargs: dict, where: str) -> Any:
+        """Call ``fn(*args, **kwargs)`` in the child; black boxes among the arguments are served."""
+        blobs: list[bytes] = []
+        boxes: list[BlackBox] = []
+        message = {"op": "call", "fn": fn, "args": encode(list(args), blobs, boxes),
+                   "kwargs": encode(dict(kwargs), blobs, boxes)}
+        calls = [0] * len(boxes)
+        deadline = time.monotonic() + self.limits.call_timeout_s
+        self._send(message, blobs, where)
+        while True:
+            reply, reply_blobs = self._recv(deadline, where)
+            op = reply.get("op")
+            if op == "result" and "error" in reply:
+                info = reply["error"] if type(reply["error"]) is dict else {}
+                raise ChildRaised({k: str(v) for k, v in info.items()})
+            if op == "result":
+                return decode(reply.get("ok"), reply_blobs)
+            if op == "callback":
+                self._serve_box(reply, reply_blobs, boxes, calls, where)
+                continue
+            raise ChildFailure("protocol", f"the child sent an unexpected message {where}")
+
+    def _serve_box(self, message: dict, blobs: list[bytes], boxes: list[BlackBox], calls: list[int], where: str) -> None:
+        box_id = message.get("box")
+        if type(box_id) is not int or not 0 <= box_id < len(boxes):
+            raise ChildFailure("protocol", f"your code called a black box that does not exist {where}")
+        box = boxes[box_id]
+        calls[box_id] += 1
+        out: list[bytes] = []
+        if calls[box_id] > box.max_calls:
+            reply = {"op": "reply", "error": f"called more than {box.max_calls} times"}
+        else:
+            try:
+                args = decode(message.get("args"), blobs)
+                reply = {"op": "reply", "ok": encode(box.fn(*args), out)}
+            except Exception as exc:  # noqa: BLE001 - a bad input to the box is the learner's error
+                out = []
+                reply = {"op": "reply", "error": f"{type(exc).__name__}: {exc}"}
+        self._send(reply, out, where)
+
+    def _send(self, message: dict, blobs: list[bytes], where: str) -> None:
+        try:
+            self.channel.send(message, blobs)
+        except ChannelClosed:
+            raise self._died(where) from None
+
+    def _recv(self, deadline: float, where: str) -> tuple[dict, list[bytes]]:
+        try:
+            return self.channel.recv(deadline)
+        except ChannelTimeout:
+            seconds = self.limits.call_timeout_s if "import" not in where else self.limits.start_timeout_s
+            self.kill()
+            raise ChildFailure("timeout", f"timed out after {seconds:g} s {where}") from None
+        except ChannelClosed:
+            raise self._died(where) from None
+        except ProtocolError as exc:
+            self.kill()
+            raise ChildFailure("protocol", f"your code sent something unreadable {where}: {exc}") from None
+
+    def _died(self, where: str) -> ChildFailure:
+        try:
+            code = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.kill()
+        if code is not None and code < 0:
+            sig = signal.Signals(-code).name
+            why = {"SIGXCPU": f"it used more than {self.limits.cpu_s} s of CPU time",
+                   "SIGXFSZ": "it wrote a file larger than the limit",
+                   "SIGKILL": "it was killed (out of memory?)"}.get(sig, f"it got {sig}")
+            return ChildFailure("died", f"the process running your code died {where}: {why}")
+        return ChildFailure("died", f"the process running your code exited (status {code}) {where}")
+
+    def kill(self) -> None:
+        """Kill the child's whole process group and remove its folder (idempotent)."""
+        try:  # the group, not just the leader: anything it started goes too
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self.channel.close()
+        self._reader.join(timeout=1)
+        shutil.rmtree(self.workdir, ignore_errors=True)
