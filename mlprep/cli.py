@@ -14,6 +14,7 @@ import typer.core
 from rich.markup import escape
 
 from mlprep import __version__
+from mlprep.commands import drills as drills_cmd
 from mlprep.commands import export as export_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
@@ -64,6 +65,11 @@ def _root(
 
 
 app.add_typer(questions_cmd.app, name="questions")
+app.command("drills")(drills_cmd.list_drills)
+app.command("drill")(drills_cmd.start_drill)
+app.command("grade")(drills_cmd.grade)
+app.command("hint")(drills_cmd.hint)
+app.command("solution")(drills_cmd.solution)
 app.command("quiz")(quiz_cmd.quiz)
 app.command("stats")(stats_cmd.stats)
 app.command("export")(export_cmd.export)
