@@ -1,0 +1,121 @@
+"""End to end: `python -m mlprep quiz` in a real pseudo-terminal, answered with single keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from mlprep.store import open_store
+
+pexpect = pytest.importorskip("pexpect")
+
+BANK = """\
+topic: transformers
+questions:
+  - question: What does softmax do?
+    answer: It turns logits into probabilities that sum to one.
+  - question: Why scale dot products in attention?
+    answer: To keep the softmax out of its flat, saturated region.
+  - question: What does a causal mask prevent?
+    answer: Attending to future tokens.
+  - question: What is weight tying?
+    answer: Sharing the token embedding with the output projection.
+"""
+
+
+@pytest.fixture
+def bank(tmp_path):
+    path = tmp_path / "bank.yaml"
+    path.write_text(BANK, encoding="utf-8")
+    return path
+
+
+def spawn(mlprep_home, *args: str):
+    env = {**os.environ, "MLPREP_HOME": str(mlprep_home), "TERM": "xterm-256color"}
+    env.pop("COLUMNS", None)
+    return pexpect.spawn(sys.executable, ["-m", "mlprep", "quiz", *args], env=env, encoding="utf-8",
+                         timeout=20, dimensions=(50, 110))
+
+
+def ratings() -> list[int]:
+    with open_store() as store:
+        return [r.rating for r in store.reviews()]
+
+
+def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
+    child = spawn(mlprep_home, "--bank", str(bank))
+    child.expect("What does softmax do")
+    child.expect("card 1 of 4")
+    child.send(" ")
+    child.expect("probabilities that sum to one")
+    child.send("3")
+    child.expect("Why scale dot products")
+    child.send("\r")  # Enter reveals too
+    child.expect("saturated region")
+    child.send("1")
+    child.expect("causal mask")
+    child.send(" ")
+    child.expect("future tokens")
+    child.send("4")
+    child.expect("weight tying")
+    child.send("q")
+    child.expect("Rated 3 card")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert ratings() == [3, 1, 4]
+    out = subprocess.run([sys.executable, "-m", "mlprep", "stats", "--json", "--bank", str(bank)],
+                         capture_output=True, text=True, env={**os.environ, "MLPREP_HOME": str(mlprep_home)},
+                         check=True).stdout
+    data = json.loads(out)
+    assert data["reviews_total"] == 3 and data["cards_seen"] == 3
+    assert data["topics"]["transformers"] == {"cards": 4, "seen": 3, "mastered": 0, "mastery": 0.0}
+    assert data["hardest"][0]["again"] == 1
+
+
+def test_ctrl_c_quits_without_losing_ratings(mlprep_home, bank):
+    child = spawn(mlprep_home, "--bank", str(bank))
+    child.expect("What does softmax do")
+    child.send(" ")
+    child.send("2")
+    child.expect("Why scale dot products")
+    child.send(" ")
+    child.expect("saturated region")
+    child.send("\x03")
+    child.expect("Rated 1 card")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert ratings() == [2]
+
+
+def test_ctrl_c_while_typing_an_answer_quits(mlprep_home, bank):
+    child = spawn(mlprep_home, "--bank", str(bank), "--mode", "type")
+    child.expect("What does softmax do")
+    child.expect("Type your answer")
+    child.sendline("logits into probabilities that sum to one")
+    child.expect("scores")
+    child.send("3")
+    child.expect("Type your answer")
+    child.send("half an ans")
+    child.sendintr()
+    child.expect("Rated 1 card")
+    child.expect(pexpect.EOF)
+    assert ratings() == [3]
+
+
+def test_kill_9_keeps_every_rating_already_given(mlprep_home, bank):
+    child = spawn(mlprep_home, "--bank", str(bank))
+    child.expect("What does softmax do")
+    child.send(" 3")
+    child.expect("Why scale dot products")
+    child.send(" 4")
+    child.expect("causal mask")
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    assert ratings() == [3, 4]
