@@ -1,0 +1,41 @@
+"""Plausible wrong solutions under tests/wrong/<drill>/ must fail, with a message naming the mistake.
+
+Each file's second line is ``# expect: <text>``: some failed test's message must contain it.
+They are graded by the real grader (a trusted pytest process and a sandboxed child), as a
+learner's file would be.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlprep.drills.catalog import find_drill
+from mlprep.drills.runner import run
+
+WRONG = Path(__file__).parent / "wrong"
+CASES = sorted(WRONG.glob("*/*.py"))
+
+
+def expected_text(path: Path) -> str:
+    second = path.read_text(encoding="utf-8").splitlines()[1]
+    assert second.startswith("# expect: "), f"{path}: the second line must be '# expect: <text>'"
+    return second.removeprefix("# expect: ").strip()
+
+
+def test_every_drill_has_three_wrong_solutions():
+    for folder in sorted(p for p in WRONG.iterdir() if p.is_dir()):
+        assert len(list(folder.glob("*.py"))) >= 3, f"{folder.name} needs at least three wrong solutions"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
+def test_wrong_solution_fails_naming_the_mistake(path: Path):
+    expect = expected_text(path)
+    results = run(find_drill(path.parent.name), path)
+    report = results.as_json()
+    failed = [t for t in report["tests"] if t["status"] != "pass"]
+    assert report["status"] != "pass" and failed, f"{path.name} passed every test"
+    messages = [t["message"] for t in failed]
+    assert any(expect in m for m in messages), f"no failure mentions {expect!r}; got:\n" + "\n".join(messages)

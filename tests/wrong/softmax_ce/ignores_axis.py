@@ -1,0 +1,28 @@
+# mlprep drill: softmax_ce
+# expect: along axis
+# Mistake: always normalises over the last axis, whatever axis is asked for
+from __future__ import annotations
+
+import numpy as np
+
+
+def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """log(softmax(x)) along ``axis``, computed without ever taking log of a tiny number."""
+    x = np.asarray(x, dtype=np.float64)
+    shifted = x - x.max(axis=-1, keepdims=True)  # the largest entry is now 0
+    # log-sum-exp of the shifted row; the sum is >= 1 because one term is exp(0)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Probabilities along ``axis``: non-negative, summing to 1, same shape as ``x``."""
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> float:
+    """Mean negative log-likelihood of integer ``targets`` (N,) under ``logits`` (N, C)."""
+    logp = log_softmax(logits, axis=-1)  # (N, C)
+    picked = logp[np.arange(len(targets)), targets]  # (N,) log-probability of each true class
+    return float(-picked.mean())
