@@ -273,3 +273,104 @@ def test_conv3d_params(q):
     weights = n_params(nn.Conv3d(64, 64, 3, bias=False))
     assert_choice(q("computer-vision.conv3d-params"), weights)
     assert_answer(q("computer-vision.conv3d-params"), n_params(nn.Conv2d(64, 64, 3, bias=False)))
+
+
+# --- sequence-models -----------------------------------------------------------------------------
+
+
+def test_recurrent_param_counts(q):
+    rnn, lstm, gru = nn.RNN(10, 20), nn.LSTM(10, 20), nn.GRU(10, 20)
+    assert_choice(q("sequence-models.rnn-param-count"), n_params(rnn))
+    assert_choice(q("sequence-models.lstm-param-count"), n_params(lstm))
+    assert_answer(q("sequence-models.gru-param-count"), n_params(rnn), n_params(gru))
+
+
+def test_gradient_decay_over_50_steps(q):
+    w = torch.tensor([[0.9]], requires_grad=True)
+    h = torch.ones(1, 1)
+    h0 = h.clone().requires_grad_(True)
+    h = h0
+    for _ in range(50):
+        h = h @ w.detach()
+    h.sum().backward()
+    surviving = h0.grad.item()
+    question = q("sequence-models.gradient-decay-rate")
+    assert_choice(question, round(100 * surviving, 1))
+    assert_answer(question, round(surviving, 4))
+
+
+def test_clip_grad_norm(q):
+    p = torch.zeros(2, requires_grad=True)
+    p.grad = torch.tensor([3.0, 4.0])
+    nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    assert_choice(q("sequence-models.gradient-clipping"), *p.grad.tolist(), rel=1e-6)
+
+
+def test_attention_context(q):
+    weights = torch.softmax(torch.tensor([2.0, 1.0, 0.0]), dim=0)
+    context = (weights * torch.tensor([1.0, 2.0, 3.0])).sum().item()
+    assert_answer(q("sequence-models.attention-context-numeric"), *[round(w, 3) for w in weights.tolist()])
+    assert_answer(q("sequence-models.attention-context-numeric"), round(context, 2))
+
+
+def test_ar1_variance_by_simulation(q):
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal(200_000)
+    x = np.zeros_like(noise)
+    for t in range(1, len(x)):
+        x[t] = 0.5 * x[t - 1] + noise[t]
+    closed_form = 1 / (1 - 0.5**2)
+    assert abs(x[1000:].var() - closed_form) < 0.03
+    assert_choice(q("sequence-models.ar1-variance"), round(closed_form, 2))
+
+
+def test_perplexity(q):
+    assert_answer(q("sequence-models.perplexity"), round(math.exp(2.0), 2))
+
+
+def test_beam_beats_greedy(q):
+    step1 = {"A": 0.6, "B": 0.4}
+    step2 = {"A": {"x": 0.4, "y": 0.35, "z": 0.25}, "B": {"x": 0.9, "y": 0.05, "z": 0.05}}
+    greedy_first = max(step1, key=step1.get)
+    greedy = step1[greedy_first] * max(step2[greedy_first].values())
+    beams = sorted(step1, key=step1.get, reverse=True)[:2]
+    beam = max(step1[b] * p for b in beams for p in step2[b].values())
+    assert_choice(q("sequence-models.beam-vs-greedy-example"), round(greedy, 2), round(beam, 2))
+
+
+def ctc_collapse(path: list[str]) -> str:
+    merged = [s for i, s in enumerate(path) if i == 0 or s != path[i - 1]]
+    return "".join(s for s in merged if s != "-")
+
+
+def test_ctc_collapse(q):
+    question = q("sequence-models.ctc-collapse")
+    path = question.question.split("`")[1].split()
+    assert question.correct == ctc_collapse(path)
+
+
+def test_ctc_minimum_frames(q):
+    target = torch.tensor([["helo".index(c) + 1 for c in "hello"]])
+    def loss(frames: int) -> float:
+        log_probs = torch.zeros(frames, 1, 5).log_softmax(-1)
+        return nn.functional.ctc_loss(log_probs, target, [frames], [5], reduction="sum").item()
+    minimum = next(t for t in range(1, 12) if math.isfinite(loss(t)))
+    answer = q("sequence-models.ctc-min-frames").answer
+    assert stated(answer)[0] == minimum
+
+
+def test_wavenet_receptive_field(q):
+    layers = [nn.Conv1d(1, 1, 2, dilation=2**i, bias=False) for i in range(10)]
+    for layer in layers:
+        nn.init.ones_(layer.weight)
+    x = torch.zeros(1, 1, 2048, requires_grad=True)
+    out = nn.Sequential(*layers)(x)
+    out[0, 0, -1].backward()
+    field = int((x.grad[0, 0] != 0).sum())
+    assert_choice(q("sequence-models.wavenet-receptive-field"), field)
+
+
+def test_speech_frame_count(q):
+    sample_rate = 16_000
+    frames = torch.zeros(3 * sample_rate).unfold(0, sample_rate * 25 // 1000, sample_rate * 10 // 1000).shape[0]
+    assert_choice(q("sequence-models.speech-frames"), frames)
