@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from mlprep.bank import load_questions
 from mlprep.schema import Question
 
 CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
-TOPICS = ("recommender-systems", "inference-deployment", "mlops-testing")
+TOPICS = ("recommender-systems", "inference-deployment", "mlops-testing", "nlp-speech")
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +168,66 @@ def test_raises_block_stops_at_first_exception(bank):
 
 def test_float_sum(bank):
     assert repr(0.1 + 0.2) in bank["mlops-testing.approx"].answer
+
+
+# --- NLP and speech ------------------------------------------------------------------------------
+
+
+def test_word2vec_params(bank):
+    check(bank, "nlp-speech.word2vec-params", f"{2 * 10_000 * 300:,}")
+
+
+def test_bert_mask_probability(bank):
+    check(bank, "nlp-speech.bert-mask-probability", f"{0.15 * 0.8:.0%}")
+
+
+def test_clip_loss_matches_torch(bank):
+    import torch
+    import torch.nn.functional as F
+
+    logits = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    labels = torch.arange(2)
+    loss = (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels)) / 2
+    check(bank, "nlp-speech.clip-loss-example", f"{float(loss):.3f}")
+
+
+def test_ctc_collapse(bank):
+    frames = "h h _ e _ l l _ l o o".split()
+    merged = [label for label, _ in itertools.groupby(frames)]
+    check(bank, "nlp-speech.ctc-collapse", "".join(label for label in merged if label != "_"))
+
+
+def test_frame_count_matches_stft(bank):
+    import torch
+
+    spec = torch.stft(torch.zeros(16_000), n_fft=400, hop_length=160, window=torch.hann_window(400),
+                      center=False, return_complex=True)
+    check(bank, "nlp-speech.frame-count", str(spec.shape[-1]))
+
+
+def word_edits(ref: list[str], hyp: list[str]) -> int:
+    """Levenshtein distance over words."""
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1]
+
+
+def test_word_error_rate(bank):
+    ref, hyp = "the cat sat on the mat".split(), "the cat sit on mat".split()
+    check(bank, "nlp-speech.wer", f"{word_edits(ref, hyp) / len(ref):.3f}")
+
+
+def test_brevity_penalty(bank):
+    check(bank, "nlp-speech.brevity-penalty", f"{math.exp(1 - 10 / 8):.3f}")
+
+
+def test_perplexity(bank):
+    check(bank, "nlp-speech.perplexity", f"{math.exp(2.0):.3f}")
+    check(bank, "nlp-speech.perplexity-uniform", f"{math.exp(math.log(50_000)):.0f}")
+
+
+def test_tf_idf(bank):
+    check(bank, "nlp-speech.tf-idf", f"{3 / 100 * math.log10(1000 / 10):.2f}")
