@@ -50,6 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     _state = _State(_read_orders())
     sys.modules[_state.orders["module"]] = _state.proxy  # type: ignore[assignment]
+    _state.proxy.start()
 
 
 @pytest.fixture(scope="session")

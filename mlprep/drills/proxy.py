@@ -41,6 +41,7 @@ class SolutionProxy:
         self._limits = limits
         self._sandbox: Sandbox | None = None
         self._import_failure: SolutionBroke | None = None
+        self._importing = False
         self.current_test = "this test"
         self.output = ""
 
@@ -65,19 +66,25 @@ class SolutionProxy:
             self._retire()
             raise SolutionBroke(str(exc)) from None
 
+    def start(self) -> None:
+        """Start a child now without waiting for it, so its imports overlap the test collection."""
+        if self._sandbox is None and self._import_failure is None:
+            self._sandbox = Sandbox(self._user_file, self._module_name, self._limits)
+            self._importing = True
+
     def _ready(self) -> Sandbox:
         if self._import_failure is not None:
             raise self._import_failure
-        if self._sandbox is None:
-            sandbox = Sandbox(self._user_file, self._module_name, self._limits)
+        self.start()
+        assert self._sandbox is not None
+        if self._importing:
             try:
-                sandbox.wait_ready()
+                self._sandbox.wait_ready()
             except ChildFailure as exc:
-                self._sandbox = sandbox
                 self._retire()
                 self._import_failure = self._import_broke(exc)
                 raise self._import_failure from None
-            self._sandbox = sandbox
+            self._importing = False
         return self._sandbox
 
     def _import_broke(self, exc: ChildFailure) -> SolutionBroke:

@@ -149,6 +149,13 @@ def _child_env(workdir: str) -> dict[str, str]:
     return env
 
 
+def _boxed(value: Any) -> Any:
+    """A callable argument (a layer, a function) goes to the child as a black box, never as code."""
+    if callable(value) and not isinstance(value, (type, BlackBox)):
+        return BlackBox(value, name=type(value).__name__)
+    return value
+
+
 # -- the child --------------------------------------------------------------------------------
 
 
@@ -206,8 +213,9 @@ class Sandbox:
         """Call ``fn(*args, **kwargs)`` in the child; black boxes among the arguments are served."""
         blobs: list[bytes] = []
         boxes: list[BlackBox] = []
-        message = {"op": "call", "fn": fn, "args": encode(list(args), blobs, boxes),
-                   "kwargs": encode(dict(kwargs), blobs, boxes)}
+        args = [_boxed(a) for a in args]
+        kwargs = {k: _boxed(v) for k, v in kwargs.items()}
+        message = {"op": "call", "fn": fn, "args": encode(args, blobs, boxes), "kwargs": encode(kwargs, blobs, boxes)}
         calls = [0] * len(boxes)
         deadline = time.monotonic() + self.limits.call_timeout_s
         self._send(message, blobs, where)
