@@ -282,3 +282,89 @@ def test_entropy_and_kl(bank):
     question = bank["probability-statistics.kl-by-hand"]
     check_choice(question, [stats.entropy(p, q)], 5e-4)
     check_answer(question, [stats.entropy(q, p)], 5e-4)
+
+
+# --- optimization ------------------------------------------------------------------------------
+
+
+def test_steps_per_epoch(bank):
+    import torch
+
+    loader = torch.utils.data.DataLoader(range(50_000), batch_size=128)
+    check_choice(bank["optimization.iterations-per-epoch"], [len(loader)], 1e-9)
+
+
+def test_momentum_effective_step(bank):
+    import torch
+
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=1.0, momentum=0.9)
+    for _ in range(300):
+        before = p.item()
+        p.grad = torch.ones(1)
+        opt.step()
+    check_choice(bank["optimization.momentum-effective-step"], [before - p.item()], 1e-3)
+
+
+def test_adam_first_step_with_and_without_bias_correction(bank):
+    import torch
+
+    lr, grad, (b1, b2) = 0.1, 5.0, (0.9, 0.999)
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.Adam([p], lr=lr, betas=(b1, b2), eps=0.0)
+    p.grad = torch.full((1,), grad)
+    opt.step()
+    uncorrected = lr * (1 - b1) * grad / math.sqrt((1 - b2) * grad**2)
+    check_choice(bank["optimization.adam-first-step"], [-p.item(), uncorrected], 5e-4)
+
+
+def test_cosine_schedule_value(bank):
+    import torch
+
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=3e-4)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10_000, eta_min=3e-5)
+    for _ in range(2_500):
+        opt.step()
+        sched.step()
+    q = bank["optimization.cosine-schedule-value"]
+    check_choice(q, [sched.get_last_lr()[0]], 5e-7)
+    check_answer(q, [(3e-4 + 3e-5) / 2], 5e-7)
+
+
+def test_xavier_and_he_init(bank):
+    import torch
+
+    torch.manual_seed(0)
+    w = torch.nn.init.xavier_uniform_(torch.empty(256, 256))
+    bound = math.sqrt(6 / 512)
+    assert bound * 0.99 < w.abs().max().item() <= bound
+    check_choice(bank["optimization.xavier-init"], [bound], 5e-4)
+    w = torch.nn.init.kaiming_normal_(torch.empty(4096, 512), nonlinearity="relu")
+    assert math.isclose(w.std().item(), math.sqrt(2 / 512), rel_tol=0.01)
+    check_choice(bank["optimization.he-init"], [math.sqrt(2 / 512)], 5e-5)
+
+
+def test_max_stable_learning_rate_on_a_quadratic(bank):
+    a = np.array([4.0, 1.0])
+
+    def final_error(lr: float) -> float:
+        x = np.ones(2)
+        for _ in range(500):
+            x = x - lr * a * x
+        return float(np.abs(x).max())
+
+    assert final_error(0.49) < 1e-3 and final_error(0.51) > 1e3
+    best = min(np.linspace(0.01, 0.49, 49), key=lambda lr: max(abs(1 - lr * a)))
+    q = bank["optimization.max-stable-lr"]
+    check_choice(q, [0, 2 / a.max()], 1e-9)
+    check_answer(q, [best], 1e-9)
+
+
+def test_clip_grad_norm(bank):
+    import torch
+
+    p = torch.nn.Parameter(torch.zeros(2))
+    p.grad = torch.tensor([3.0, 4.0])
+    torch.nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    check_choice(bank["optimization.clip-norm-value"], p.grad.tolist(), 1e-6)
