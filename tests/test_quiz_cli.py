@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -177,3 +180,12 @@ def test_export_csv_tsv_and_anki(cli, bank, tmp_path):
     assert len(notes) == 4
     assert any("{{c1::1/sqrt(d_k)}}" in flds for flds, _ in notes)
     assert cli("export", "--bank", bank).exit_code == 2
+
+
+def test_quiz_path_never_imports_torch(bank, mlprep_home):
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlprep", "quiz", "--bank", str(bank)],
+                         input=" 3q", capture_output=True, text=True, check=True,
+                         env={**os.environ, "MLPREP_HOME": str(mlprep_home)})
+    modules = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line]
+    assert "mlprep.quiz.session" in modules  # the quiz really ran
+    assert not [m for m in modules if m.split(".")[0] == "torch"]

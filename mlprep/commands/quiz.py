@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -23,8 +23,10 @@ from mlprep.commands.common import (
     selected_questions,
 )
 from mlprep.console import console, err_console
-from mlprep.scheduler import RATINGS, Settings, daily_targets, day_start
-from mlprep.store import Store, open_store
+
+if TYPE_CHECKING:
+    from mlprep.scheduler import Settings
+    from mlprep.store import Store
 
 # Settings remembered in the store once given on the command line.
 _REMEMBERED = {"retention": float, "new_per_day": int, "reviews_per_day": int}
@@ -51,6 +53,8 @@ def load_settings(
     interview_date: str | None = None,
 ) -> Settings:
     """The scheduler settings kept in the store, updated (and saved) with any given here."""
+    from mlprep.scheduler import Settings
+
     given = {"retention": retention, "new_per_day": new, "reviews_per_day": reviews}
     for key, value in given.items():
         if value is not None:
@@ -107,6 +111,8 @@ def quiz(
     from mlprep.quiz.keys import Keys
     from mlprep.quiz.session import MODES, Session
     from mlprep.quiz.terminal import TerminalQuiz
+    from mlprep.scheduler import daily_targets, day_start
+    from mlprep.store import open_store
 
     if mode not in MODES:
         raise typer.BadParameter(f"{mode!r} is not one of {', '.join(MODES)}", param_hint="--mode")
@@ -154,6 +160,8 @@ def _nothing_to_do(questions, cards, now: datetime) -> str:
 
 
 def _summary(session, outcome: str) -> None:
+    from mlprep.scheduler import RATINGS
+
     given = session.given
     if outcome == "time":
         console.print("[bold]Time is up.[/]")

@@ -1,0 +1,113 @@
+"""How fast `mlprep quiz` puts the first card on screen with 2,000 questions in the banks.
+
+Writes a temporary 2,000-question bank (10 files, open/choice/cloze mixed), then starts
+`python -m mlprep quiz --bank DIR` in a pseudo-terminal and times until the first question's
+text appears, in two ways:
+- warm: the usual case, MLPREP_HOME already holds the progress database and the bank cache
+  from an earlier run;
+- cold: a fresh MLPREP_HOME every run (database created and migrated, banks parsed from YAML).
+Prints the medians beside the peer `python -m mlprep --version` (interpreter + CLI start-up
+alone), their ratios, the 0.5 s target (judged on the warm median), and whether torch was
+imported on the quiz path (checked with `python -X importtime`).
+
+    .venv/bin/python bench/bench_quiz_startup.py [--runs 7] [--questions 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pexpect
+import yaml
+
+TARGET_S = 0.5
+
+
+def write_bank(folder: Path, n: int, files: int = 10) -> None:
+    per_file = n // files
+    for f in range(files):
+        items = []
+        for i in range(per_file):
+            k = f * per_file + i
+            if k % 5 == 3:
+                items.append({"question": f"Bench choice question {k}: which one?", "kind": "choice",
+                              "choices": ["alpha", "beta", "gamma"], "correct": "beta"})
+            elif k % 5 == 4:
+                items.append({"question": f"Bench cloze {k}: attention scales by {{{{c1::1/sqrt(d_k)}}}}.",
+                              "kind": "cloze"})
+            else:
+                items.append({"question": f"Bench question {k}: what does softmax do with $x_i$?",
+                              "answer": "It maps logits to probabilities:\n\n```python\np = exp(x) / exp(x).sum()\n```",
+                              "tags": ["bench", f"t{k % 7}"], "keywords": ["logits", "probabilities"]})
+        text = yaml.safe_dump({"topic": f"topic-{f}", "questions": items}, sort_keys=False)
+        (folder / f"bank_{f:02d}.yaml").write_text(text, encoding="utf-8")
+
+
+def env_for(home: Path) -> dict[str, str]:
+    env = {**os.environ, "MLPREP_HOME": str(home), "TERM": "xterm-256color"}
+    env.pop("COLUMNS", None)
+    return env
+
+
+def time_first_card(bank: Path, home: Path) -> float:
+    start = time.perf_counter()
+    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "quiz", "--bank", str(bank)],
+                          env=env_for(home), encoding="utf-8", timeout=30, dimensions=(50, 110))
+    child.expect("Bench question 0:")
+    elapsed = time.perf_counter() - start
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    return elapsed
+
+
+def time_peer(scratch: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mlprep", "--version"], env=env_for(scratch / "peer"),
+                   check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def torch_on_quiz_path(bank: Path, scratch: Path) -> list[str]:
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlprep", "quiz", "--bank", str(bank)],
+                         input="q", env=env_for(scratch / "imports"), capture_output=True, text=True, check=True)
+    lines = [ln for ln in out.stderr.splitlines() if ln.startswith("import time:")]
+    return [ln.rsplit("|", 1)[-1].strip() for ln in lines if ln.rsplit("|", 1)[-1].strip().split(".")[0] == "torch"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--questions", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mlprep-bench-") as tmp:
+        scratch = Path(tmp)
+        bank = scratch / "bank"
+        bank.mkdir()
+        write_bank(bank, args.questions)
+        time_first_card(bank, scratch / "warm")  # fills the OS file cache, .pyc files, bank cache
+        warm = [time_first_card(bank, scratch / "warm") for _ in range(args.runs)]
+        cold = [time_first_card(bank, scratch / f"cold{r}") for r in range(args.runs)]
+        peer = [time_peer(scratch) for _ in range(args.runs)]
+        torch_modules = torch_on_quiz_path(bank, scratch)
+    p = statistics.median(peer)
+    print(f"questions in the banks: {args.questions}, runs: {args.runs} (medians; min-max in brackets)")
+    print(f"{'':36}{'median s':>9}  {'ratio to peer':>13}")
+    for name, runs in (("mlprep quiz, first card, warm home", warm), ("mlprep quiz, first card, cold home", cold),
+                       ("peer: mlprep --version", peer)):
+        m = statistics.median(runs)
+        print(f"{name:36}{m:9.3f}  {m / p:12.2f}x  [{min(runs):.3f}-{max(runs):.3f}]")
+    w = statistics.median(warm)
+    print(f"target {TARGET_S:.2f} s (warm): {'met' if w <= TARGET_S else 'MISSED'} ({w / TARGET_S:.2f} of it)")
+    print(f"torch imported on the quiz path: {'yes: ' + ', '.join(torch_modules[:3]) if torch_modules else 'no'}")
+
+
+if __name__ == "__main__":
+    main()
