@@ -1,0 +1,74 @@
+"""Reading the banks already in the output folder and writing imported banks as YAML.
+
+Multi-line strings (answers with code) are written as ``|`` blocks so the files stay readable
+and diff well; files are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from mlprep.bank import bank_files, load_file
+from mlprep.errors import MlprepError
+from mlprep.schema import Question
+
+HEADER = (
+    "# Imported by `mlprep import` from {note}; re-import the note to update this bank.\n"
+    "# Ids stay stable across re-imports; hand edits to difficulty, keywords, explanation and\n"
+    "# see_also are kept.\n"
+)
+
+
+class _BankDumper(yaml.SafeDumper):
+    """SafeDumper that writes multi-line strings as literal blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
+    )
+
+
+_BankDumper.add_representer(str, _str)
+
+
+def dump_bank(questions: list[Question], note: str) -> str:
+    items = [q.to_dict(with_bank=False) for q in questions]
+    body = yaml.dump(items, Dumper=_BankDumper, sort_keys=False, allow_unicode=True, width=10_000)
+    return HEADER.format(note=note) + body
+
+
+def write_bank(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a reader never sees half a bank)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def existing_banks(out_dir: Path) -> dict[Path, list[Question]]:
+    """The valid banks already in ``out_dir``; a broken one is a user error (it would be overwritten)."""
+    if not out_dir.is_dir():
+        return {}
+    banks: dict[Path, list[Question]] = {}
+    for path in bank_files([out_dir]):
+        questions, problems = load_file(path)
+        if problems:
+            first = problems[0]
+            raise MlprepError(
+                f"{first.message}; fix this bank (see `mlprep questions validate`) before re-importing into it",
+                path=first.path,
+                line=first.line,
+            )
+        banks[path] = questions
+    return banks

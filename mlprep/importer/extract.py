@@ -1,0 +1,355 @@
+"""From scanned lines to cards: the note's structure (Q/A pairs and titled sections).
+
+A note is cut into units: a ``Q:`` unit runs from its marker to the next marker (or to a heading
+no deeper than the one it sits under), so its answer may hold paragraphs, lists, deeper headings
+and code; a section runs from a heading or a bold title (``**Title**`` alone on its line) to the
+next one. Then:
+
+- a ``Q:`` unit gives its question (up to an ``A:`` marker, if one comes before the first blank
+  line) and answer; a one-line paragraph in the answer that asks a question ("will BMM lead to
+  …?") starts a follow-up card; numbered question lists inside the answer give cards too;
+- a section whose title asks a question or sets a task (``### 2. Write …``) gives that question
+  with the section body as its answer (unanswered when the body is empty);
+- any other section with a body gives ``Explain: <title>``; a title with no body of its own over
+  deeper sections is a container; a bold title over a higher heading takes that heading's body;
+- cards written inline (see ``inline``) are taken out of section bodies first;
+- numbered-list questions are dropped when the note answers the same question elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rapidfuzz import fuzz
+
+from mlprep.importer.card import QUESTION_WORDS, Card, clean_title, first_word, looks_like_question
+from mlprep.importer.inline import ITEM_RE, inline_cards, question_lists
+from mlprep.importer.markdown import ANSWER_MARK_RE, QUESTION_MARK_RE, Scan
+from mlprep.schema import normalise_text
+
+BOLD_TITLE_RE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
+BOLD_RANK = 7  # a bold title ranks below every heading level
+LIST_MATCH_RATIO = 90  # a list question this close to a question answered elsewhere is the same one
+
+
+@dataclass
+class Extraction:
+    cards: list[Card]
+    warnings: list[tuple[int, str]]  # (line, message), sorted
+
+
+@dataclass
+class _Unit:
+    kind: str  # q | section | loose
+    start: int  # index into the scanned lines
+    end: int
+    rank: int = 0
+    title: str = ""  # a section's title, or the title a Q unit sits under
+    parent: str = ""  # the title of the section above a section
+
+
+class _Extractor:
+    def __init__(self, scan: Scan):
+        self.lines = scan.lines
+        self.warnings: list[tuple[int, str]] = list(scan.warnings)
+        self.cards: list[Card] = []
+        self.bold = {i for i in range(len(self.lines)) if self._is_bold_title(i)}
+        self.nearest: list[str] = []
+        current = ""
+        for i in range(len(self.lines)):
+            if self.is_title(i):
+                current = self.title_text(i)
+            self.nearest.append(current)
+
+    # -- line predicates -------------------------------------------------------------------
+    def _is_bold_title(self, i: int) -> bool:
+        line = self.lines[i]
+        m = BOLD_TITLE_RE.match(line.text) if line.kind == "text" else None
+        if not m or m.group(1) in m.group(2) or QUESTION_MARK_RE.match(line.text):
+            return False
+        alone_before = i == 0 or self.lines[i - 1].kind in ("blank", "rule", "heading")
+        alone_after = i + 1 == len(self.lines) or self.lines[i + 1].kind in ("blank", "rule")
+        return alone_before and alone_after
+
+    def is_q(self, i: int) -> bool:
+        return self.lines[i].kind == "text" and bool(QUESTION_MARK_RE.match(self.lines[i].text))
+
+    def is_title(self, i: int) -> bool:
+        return self.lines[i].kind == "heading" or i in self.bold
+
+    def rank(self, i: int) -> int:
+        return self.lines[i].level if self.lines[i].kind == "heading" else BOLD_RANK
+
+    def title_text(self, i: int) -> str:
+        return clean_title(self.lines[i].title)
+
+    def heading_at(self, i: int) -> str:
+        return self.nearest[i] if 0 <= i < len(self.nearest) else ""
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append((line, message))
+
+    # -- units -----------------------------------------------------------------------------
+    def units(self) -> list[_Unit]:
+        units: list[_Unit] = []
+        stack: list[tuple[int, str]] = []
+        enclosing_level, enclosing_title = 1, ""
+        n = len(self.lines)
+        i = 0
+        while i < n:
+            j = i + 1
+            if self.is_q(i):
+                while (
+                    j < n
+                    and not self.is_q(j)
+                    and not (
+                        self.lines[j].kind == "heading" and self.lines[j].level <= enclosing_level
+                    )
+                ):
+                    j += 1
+                units.append(_Unit("q", i, j, title=enclosing_title))
+            elif self.is_title(i):
+                rank, title = self.rank(i), self.title_text(i)
+                while stack and stack[-1][0] >= rank:
+                    stack.pop()
+                parent = stack[-1][1] if stack else ""
+                stack.append((rank, title))
+                if self.lines[i].kind == "heading":
+                    enclosing_level = self.lines[i].level
+                enclosing_title = title
+                while j < n and not self.is_q(j) and not self.is_title(j):
+                    j += 1
+                units.append(_Unit("section", i, j, rank, title, parent))
+            else:
+                while j < n and not self.is_q(j) and not self.is_title(j):
+                    j += 1
+                units.append(_Unit("loose", i, j))
+            i = j
+        return units
+
+    # -- text helpers ----------------------------------------------------------------------
+    def join(self, indices) -> str:
+        """The lines as answer text: runs of blank lines made one, no blank or rule at the ends."""
+        kept: list[int] = []
+        for i in indices:
+            if self.lines[i].kind == "blank" and kept and self.lines[kept[-1]].kind == "blank":
+                continue
+            kept.append(i)
+        while kept and self.lines[kept[0]].kind in ("blank", "rule"):
+            kept.pop(0)
+        while kept and self.lines[kept[-1]].kind in ("blank", "rule"):
+            kept.pop()
+        return "\n".join(self.lines[i].text for i in kept)
+
+    def media(self, indices) -> list[str]:
+        return [m for i in indices for m in self.lines[i].media]
+
+    # -- Q/A units -------------------------------------------------------------------------
+    def qa(self, unit: _Unit) -> None:
+        lines, i = self.lines, unit.start
+        first = QUESTION_MARK_RE.match(lines[i].text).group(1).strip()
+        answer_at = None
+        for j in range(i + 1, unit.end):
+            if lines[j].kind == "blank":
+                break
+            if lines[j].kind == "text" and ANSWER_MARK_RE.match(lines[j].text):
+                answer_at = j
+                break
+        answer_first = ""
+        if answer_at is not None:
+            question = "\n".join([first] + [lines[j].text for j in range(i + 1, answer_at)]).strip()
+            answer_first = ANSWER_MARK_RE.match(lines[answer_at].text).group(1).strip()
+            lo, q_end = answer_at + 1, answer_at
+        elif first:
+            question, lo, q_end = first, i + 1, i + 1
+        else:
+            j = i + 1
+            while j < unit.end and lines[j].kind == "blank":
+                j += 1
+            k = j
+            while k < unit.end and lines[k].kind != "blank":
+                k += 1
+            question, lo, q_end = self.join(range(j, k)), k, k
+        splits = [k for k in range(lo, unit.end) if self._is_followup(k, lo, unit.end)]
+        bounds = [lo, *splits, unit.end]
+        q_media = self.media(range(i, q_end))
+        for n, (start, stop) in enumerate(pairwise(bounds)):
+            if n == 0:
+                body = self.join(range(start, stop))
+                answer = f"{answer_first}\n{body}".strip() if answer_first else body
+                self.cards.append(
+                    Card(
+                        question,
+                        answer,
+                        lines[i].no,
+                        unit.title,
+                        "qa",
+                        media=q_media + self.media(range(start, stop)),
+                    )
+                )
+            else:
+                answer = self.join(range(start + 1, stop))
+                self.cards.append(
+                    Card(
+                        lines[start].text.strip(),
+                        answer,
+                        lines[start].no,
+                        unit.title,
+                        "followup",
+                        media=self.media(range(start, stop)),
+                    )
+                )
+        found, _ = question_lists(lines, lo, unit.end, set(), self.heading_at)
+        self.cards.extend(found)
+
+    def _is_followup(self, k: int, lo: int, hi: int) -> bool:
+        """A one-line paragraph after some answer text that asks a new question."""
+        lines = self.lines
+        if lines[k].kind != "text" or k - 1 < lo or k + 1 >= hi:
+            return False
+        if lines[k - 1].kind != "blank" or lines[k + 1].kind != "blank":
+            return False
+        text = lines[k].text.strip()
+        if (
+            not text.endswith("?")
+            or first_word(text) not in QUESTION_WORDS
+            or len(text.split()) < 4
+        ):
+            return False
+        if text[0] in "-*+>|#" or ITEM_RE.match(text) or ANSWER_MARK_RE.match(text):
+            return False
+        return any(lines[j].kind not in ("blank", "rule") for j in range(lo, k))
+
+    # -- sections --------------------------------------------------------------------------
+    def section_card(self, unit: _Unit, indices: list[int]) -> None:
+        title = unit.title
+        media = self.media([unit.start, *indices])
+        answer = self.join(indices)
+        if looks_like_question(title):
+            self.cards.append(
+                Card(title, answer, self.lines[unit.start].no, title, "heading", media=media)
+            )
+            return
+        subject = f"{title} ({unit.parent})" if len(title.split()) == 1 and unit.parent else title
+        self.cards.append(
+            Card(
+                f"Explain: {subject}",
+                answer,
+                self.lines[unit.start].no,
+                title,
+                "explain",
+                media=media,
+            )
+        )
+
+    def body(self, unit: _Unit) -> list[int]:
+        """The section's own lines that no inline card used (inline cards are collected)."""
+        found, used = inline_cards(self.lines, unit.start + 1, unit.end, self.heading_at, self.warn)
+        self.cards.extend(found)
+        return [i for i in range(unit.start + 1, unit.end) if i not in used]
+
+    def has_text(self, indices: list[int]) -> bool:
+        return any(self.lines[i].kind not in ("blank", "rule") for i in indices)
+
+    def section(self, k: int, units: list[_Unit], skip: set[int]) -> None:
+        unit = units[k]
+        body = self.body(unit)
+        asks = looks_like_question(unit.title)
+        if not unit.title:
+            return
+        if self.has_text(body):
+            if k == 0 and unit.rank == 1 and len(units) > 1 and not asks:
+                return  # the note's title over its introduction
+            self.section_card(unit, body)
+            return
+        nxt = units[k + 1] if k + 1 < len(units) else None
+        if nxt is not None and nxt.kind == "section" and nxt.rank > unit.rank:
+            if asks:  # the deeper sections are this question's answer
+                m = k + 1
+                while m < len(units) and units[m].kind == "section" and units[m].rank > unit.rank:
+                    skip.add(m)
+                    m += 1
+                self.section_card(unit, list(range(unit.start + 1, units[m - 1].end)))
+            return
+        if (
+            nxt is not None
+            and nxt.kind == "section"
+            and nxt.rank < unit.rank
+            and not asks
+            and not looks_like_question(nxt.title)
+        ):
+            skip.add(k + 1)  # "**Testing ML models**" over "# Testing": one section
+            absorbed = self.body(nxt)
+            if self.has_text(absorbed):
+                self.section_card(unit, [nxt.start, *absorbed])
+            return
+        if asks:
+            self.section_card(unit, [])
+
+    # -- the whole note --------------------------------------------------------------------
+    def run(self) -> Extraction:
+        units = self.units()
+        skip: set[int] = set()
+        for k, unit in enumerate(units):
+            if k in skip:
+                continue
+            if unit.kind == "q":
+                self.qa(unit)
+            elif unit.kind == "section":
+                self.section(k, units, skip)
+            else:
+                found, _ = inline_cards(
+                    self.lines, unit.start, unit.end, self.heading_at, self.warn
+                )
+                self.cards.extend(found)
+        cards = self.dedup([c for c in self.cards if c.question.strip()])
+        self.flag_stray_questions(cards)
+        return Extraction(cards, sorted(set(self.warnings)))
+
+    def dedup(self, cards: list[Card]) -> list[Card]:
+        """One card per question; list questions give way to the same question answered elsewhere."""
+        kept: dict[str, Card] = {}
+        for card in sorted((c for c in cards if c.origin != "list"), key=lambda c: c.line):
+            key = normalise_text(card.question)
+            first = kept.get(key)
+            if first is None:
+                kept[key] = card
+            elif first.unanswered and not card.unanswered:
+                kept[key] = card
+                self.warn(
+                    first.line,
+                    f"same question as line {card.line}, which has the answer; kept that one",
+                )
+            else:
+                self.warn(card.line, f"same question as line {first.line}; kept the first")
+        answered_elsewhere = list(kept)
+        for card in sorted((c for c in cards if c.origin == "list"), key=lambda c: c.line):
+            key = normalise_text(card.question)
+            if key in kept or any(
+                fuzz.ratio(key, other) >= LIST_MATCH_RATIO for other in answered_elsewhere
+            ):
+                continue
+            kept[key] = card
+        return sorted(kept.values(), key=lambda c: c.line)
+
+    def flag_stray_questions(self, cards: list[Card]) -> None:
+        """Warn about one-line paragraphs that ask something but did not become a card."""
+        card_lines = {c.line for c in cards}
+        lines = self.lines
+        for i, line in enumerate(lines):
+            if line.kind != "text" or line.no in card_lines or not line.text.rstrip().endswith("?"):
+                continue
+            alone = (i == 0 or lines[i - 1].kind != "text") and (
+                i + 1 == len(lines) or lines[i + 1].kind != "text"
+            )
+            if alone and not self.is_q(i) and not ITEM_RE.match(line.text):
+                self.warn(
+                    line.no, f"looks like a question but is not a card: {line.text.strip()[:80]}"
+                )
+
+
+def extract(scan: Scan) -> Extraction:
+    """The cards of a scanned note, in note order, and what looked suspicious."""
+    return _Extractor(scan).run()

@@ -1,0 +1,254 @@
+"""A line scanner for Markdown / Obsidian notes.
+
+It classifies every line of a note (text, blank, heading, code, rule) and keeps its 1-based line
+number, after taking care of what would otherwise confuse the card extractor:
+
+- YAML front matter (its ``tags`` and ``topic`` are returned, the lines are dropped);
+- a note wholly wrapped in one ```` ``` ```` fence (the wrapper is removed);
+- fenced code with ```` ``` ```` or ``~~~``, nested by fence length and character;
+- Obsidian callouts ``> [!info]- Title`` (unwrapped: the title becomes ``*Title*``);
+- ``%%…%%`` and ``<!-- … -->`` comments, inline or over many lines (dropped; an opener that is
+  never closed is kept as text and reported, so it cannot swallow the rest of the note);
+- wikilinks and embedded images (see ``obsidian``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from mlprep.importer.obsidian import clean_line
+from mlprep.importer.spans import code_spans, sub_outside
+
+FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+CALLOUT_RE = re.compile(r"^\s*>\s*\[!([\w-]+)\][+-]?\s*(.*)$")
+# "Q:", "**Q:**", "**Q**:", "Question 3:"; group 1 is the text after the marker
+QUESTION_MARK_RE = re.compile(
+    r"^\s*(?:\*\*|__)?(?:Q|Question)\s*\d*\s*(?:\*\*|__)?\s*:(?!:)\s*(?:\*\*|__)?\s*(.*)$", re.I
+)
+ANSWER_MARK_RE = re.compile(
+    r"^\s*(?:\*\*|__)?(?:A|Ans|Answer)\s*\d*\s*(?:\*\*|__)?\s*:(?!:)\s*(?:\*\*|__)?\s*(.*)$", re.I
+)
+_INLINE_COMMENT = re.compile(r"<!--.*?-->|%%.*?%%")
+_OPENERS = (("<!--", "-->"), ("%%", "%%"))
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the note file
+    text: str  # the line as it reads in an answer (wikilinks resolved, images removed)
+    kind: str  # text | blank | heading | code | rule
+    level: int = 0  # heading level, 1-6
+    media: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """A heading's text without the ``#`` marks."""
+        m = HEADING_RE.match(self.text)
+        return (m.group(2) or "").strip() if m else self.text.strip()
+
+
+@dataclass
+class Scan:
+    lines: list[Line]
+    front_matter: dict[str, Any]
+    warnings: list[tuple[int, str]]  # (line, message): things a person may want to look at
+
+
+def _split_front_matter(
+    raw: list[str], warnings: list[tuple[int, str]]
+) -> tuple[dict[str, Any], int]:
+    """The front matter mapping and the index of the first line after it."""
+    if not raw or raw[0].strip() != "---":
+        return {}, 0
+    for end in range(1, len(raw)):
+        if raw[end].strip() in ("---", "..."):
+            try:
+                data = yaml.safe_load("\n".join(raw[1:end]))
+            except yaml.YAMLError:
+                warnings.append((1, "front matter is not valid YAML; its tags were ignored"))
+                return {}, end + 1
+            return (data if isinstance(data, dict) else {}), end + 1
+    return {}, 0
+
+
+def _fence_open(text: str) -> tuple[str, int] | None:
+    m = FENCE_RE.match(text)
+    if not m:
+        return None
+    marker, info = m.group(1), m.group(2)
+    if marker[0] == "`" and "`" in info:
+        return None
+    return marker[0], len(marker)
+
+
+def _fence_closes(text: str, fence: tuple[str, int]) -> bool:
+    m = FENCE_RE.match(text)
+    return (
+        bool(m)
+        and m.group(1)[0] == fence[0]
+        and len(m.group(1)) >= fence[1]
+        and not m.group(2).strip()
+    )
+
+
+def _unwrap(raw: list[str], start: int) -> set[int]:
+    """Indices of the lines of a fence that wraps the whole note (empty if there is none).
+
+    The wrapper is a bare fence at the top of the note (after an optional title) whose content
+    holds question markers: the content is the note, not code. Its closing fence, if any, is the
+    last non-blank line.
+    """
+    first = next((i for i in range(start, len(raw)) if raw[i].strip()), None)
+    if first is not None and HEADING_RE.match(raw[first]):
+        first = next((i for i in range(first + 1, len(raw)) if raw[i].strip()), None)
+    if first is None:
+        return set()
+    fence = _fence_open(raw[first])
+    if fence is None or FENCE_RE.match(raw[first]).group(2).strip():
+        return set()
+    if not any(QUESTION_MARK_RE.match(line) for line in raw[first + 1 :]):
+        return set()
+    drop = {first}
+    last = max(i for i in range(len(raw)) if raw[i].strip())
+    if last > first and _fence_closes(raw[last], fence):
+        inner: tuple[str, int] | None = None
+        for i in range(first + 1, last):
+            if inner is None:
+                inner = _fence_open(raw[i])
+            elif _fence_closes(raw[i], inner):
+                inner = None
+        if inner is None:
+            drop.add(last)
+    return drop
+
+
+def _comment_end(raw: list[str], i: int, col: int, closer: str) -> tuple[int, int] | None:
+    """(line index, column after the closer) of the comment opened at raw[i][col:], if it closes."""
+    pos = raw[i].find(closer, col)
+    if pos >= 0:
+        return i, pos + len(closer)
+    for j in range(i + 1, len(raw)):
+        pos = raw[j].find(closer)
+        if pos >= 0:
+            return j, pos + len(closer)
+    return None
+
+
+def scan(text: str) -> Scan:
+    """Classify the lines of a note."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    raw = [line.expandtabs(4).rstrip() for line in text.split("\n")]
+    warnings: list[tuple[int, str]] = []
+    front, start = _split_front_matter(raw, warnings)
+    skip = _unwrap(raw, start)
+    lines: list[Line] = []
+    fence: tuple[str, int] | None = None
+    fence_line = 0
+    in_callout = False
+    i = start
+    while i < len(raw):
+        no, line = i + 1, raw[i]
+        if i in skip:
+            i += 1
+            continue
+        if in_callout:
+            if line.lstrip().startswith(">"):
+                body = line.lstrip()[1:]
+                line = body[1:] if body.startswith(" ") else body
+            else:
+                in_callout = False
+                if fence is not None:
+                    warnings.append(
+                        (
+                            fence_line,
+                            "code fence in a callout is not closed; closed at the callout's end",
+                        )
+                    )
+                    fence = None
+        if fence is not None:
+            if _fence_closes(line, fence):
+                fence = None
+            lines.append(Line(no, line, "code"))
+            i += 1
+            continue
+        callout = CALLOUT_RE.match(line)
+        if callout and not in_callout:
+            in_callout = True
+            title = callout.group(2).strip()
+            if title:
+                lines.append(Line(no, f"*{title}*", "text"))
+            i += 1
+            continue
+        opened = _fence_open(line)
+        if opened:
+            fence, fence_line = opened, no
+            lines.append(Line(no, line, "code"))
+            i += 1
+            continue
+        line, i = _strip_comments(raw, i, line, warnings)
+        if line is None:
+            continue
+        lines.append(_classify(no, line))
+    if fence is not None:
+        warnings.append(
+            (fence_line, "code fence is never closed; the rest of the note was read as code")
+        )
+    return Scan(lines, front, warnings)
+
+
+def _strip_comments(
+    raw: list[str], i: int, line: str, warnings: list[tuple[int, str]]
+) -> tuple[str | None, int]:
+    """Remove comments from raw[i] (which may open one that runs over more lines).
+
+    Returns the remaining text (None when the line was all comment) and the next index to read.
+    """
+    if "<!--" not in line and "%%" not in line:
+        return line, i + 1
+    had_text = bool(line.strip())
+    line = sub_outside(_INLINE_COMMENT, "", line, code_spans(line))
+    for opener, closer in _OPENERS:
+        col = _first_outside_code(line, opener)
+        if col is None:
+            continue
+        end = _comment_end(raw, i, col + len(opener), closer)
+        if end is None or end[0] == i:
+            warnings.append((i + 1, f"`{opener}` comment is never closed; kept as text"))
+            break
+        j, after = end
+        rest = (line[:col] + " " + raw[j][after:]).rstrip()
+        return (rest if rest.strip() else None), j + 1
+    if had_text and not line.strip():
+        return None, i + 1
+    return line, i + 1
+
+
+def _first_outside_code(line: str, token: str) -> int | None:
+    spans = code_spans(line)
+    pos = line.find(token)
+    while pos >= 0:
+        if all(not (s <= pos < e) for s, e in spans):
+            return pos
+        pos = line.find(token, pos + 1)
+    return None
+
+
+def _classify(no: int, line: str) -> Line:
+    line, media = clean_line(line)
+    line = line.rstrip()
+    if not line.strip():
+        return Line(no, "", "blank", media=media)
+    heading = HEADING_RE.match(line)
+    if heading:
+        if not (heading.group(2) or "").strip():
+            return Line(no, line, "rule", media=media)
+        return Line(no, line, "heading", level=len(heading.group(1)), media=media)
+    if RULE_RE.match(line):
+        return Line(no, line, "rule", media=media)
+    return Line(no, line, "text", media=media)

@@ -1,0 +1,139 @@
+"""Re-import without losing review history: match new cards to the questions already imported.
+
+- same normalised question text -> same id (the id is derived from it);
+- a changed answer keeps the id (it is derived from the question only);
+- a lightly reworded question (same note file and heading, rapidfuzz ratio >= 85 on the
+  normalised text) keeps the old id;
+- anything else is added with a fresh id; old questions nothing matched are removed.
+
+Hand edits a person may have made in the bank (difficulty, keywords, explanation, see_also)
+carry over to the matched card. Ids stay unique across every bank in the output folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from mlprep.importer.notes import NoteImport
+from mlprep.importer.topics import slug
+from mlprep.schema import Question, normalise_text, question_id
+
+REWORD_RATIO = 85
+PRESERVED = ("difficulty", "keywords", "explanation", "see_also")
+COMPARED = ("question", "answer", "topic", "tags", "kind", "media", "unanswered")
+
+
+@dataclass
+class Change:
+    status: str  # added | changed | kept | removed
+    id: str
+    question: str
+
+
+@dataclass
+class BankPlan:
+    note: NoteImport
+    path: Path
+    questions: list[Question]  # what the bank will hold: the note's cards, then foreign entries
+    changes: list[Change] = field(default_factory=list)
+
+    def ids(self, status: str) -> list[str]:
+        return [c.id for c in self.changes if c.status == status]
+
+
+def _source(q: Question) -> tuple[str, str]:
+    source = q.source or {}
+    return str(source.get("file", "")), str(source.get("heading", ""))
+
+
+def _reworded(new: Question, candidates: list[Question]) -> Question | None:
+    key = normalise_text(new.question)
+    best, best_ratio = None, 0.0
+    for old in candidates:
+        if _source(old) != _source(new):
+            continue
+        ratio = fuzz.ratio(key, normalise_text(old.question))
+        if ratio >= REWORD_RATIO and ratio > best_ratio:
+            best, best_ratio = old, ratio
+    return best
+
+
+def _free_id(q: Question, blocked: set[str], bank: str) -> str:
+    if q.id not in blocked:
+        return q.id
+    n = 1
+    candidate = question_id(f"{bank} {q.question}")
+    while candidate in blocked:
+        n += 1
+        candidate = question_id(f"{bank} {n} {q.question}")
+    return candidate
+
+
+def merge(new: list[Question], old: list[Question], taken: set[str], bank: str) -> list[Change]:
+    """Give each new question its id (in place); return what happened to each question."""
+    old_by_id = {q.id: q for q in old}
+    matched: dict[int, Question] = {}
+    for k, q in enumerate(new):
+        if q.id in old_by_id:
+            matched[k] = old_by_id[q.id]
+    used = {q.id for q in matched.values()}
+    for k, q in enumerate(new):
+        if k not in matched:
+            found = _reworded(q, [o for o in old if o.id not in used])
+            if found is not None:
+                matched[k] = found
+                used.add(found.id)
+    changes: list[Change] = []
+    assigned: set[str] = set()
+    for k, q in enumerate(new):
+        previous = matched.get(k)
+        if previous is not None:
+            q.id = previous.id
+            for name in PRESERVED:
+                setattr(q, name, getattr(previous, name))
+            same = all(getattr(q, name) == getattr(previous, name) for name in COMPARED)
+            status = "kept" if same else "changed"
+        else:
+            q.id = _free_id(q, taken | assigned | used, bank)
+            status = "added"
+        assigned.add(q.id)
+        changes.append(Change(status, q.id, q.question))
+    changes.extend(Change("removed", o.id, o.question) for o in old if o.id not in used)
+    return changes
+
+
+def plan(
+    notes: list[NoteImport], out_dir: Path, existing: dict[Path, list[Question]]
+) -> list[BankPlan]:
+    """Where each note's bank goes and what changes there. ``existing``: the banks in ``out_dir``."""
+    owner: dict[str, Path] = {}
+    for path, questions in existing.items():
+        for q in questions:
+            owner.setdefault(_source(q)[0], path)
+    targets: list[Path] = []
+    for note in notes:
+        path = owner.get(note.path.name)
+        if path is None:
+            path = out_dir / f"{note.name}.yaml"
+            foreign = {_source(q)[0] for q in existing.get(path, [])} - {note.path.name}
+            if path in targets or foreign:
+                path = out_dir / f"{note.name}-{slug(note.path.stem) or 'note'}.yaml"
+        targets.append(path)
+    taken = {q.id for path, questions in existing.items() for q in questions}
+    for path in set(targets):
+        taken -= {
+            q.id for q in existing.get(path, []) if _source(q)[0] in {n.path.name for n in notes}
+        }
+    plans: list[BankPlan] = []
+    for note, path in zip(notes, targets, strict=True):
+        held = existing.get(path, [])
+        old = [q for q in held if _source(q)[0] == note.path.name]
+        foreign = [q for q in held if _source(q)[0] != note.path.name]
+        new = [replace(q) for q in note.questions]
+        changes = merge(new, old, taken, path.stem)
+        taken |= {q.id for q in new}
+        plans.append(BankPlan(note, path, new + foreign, changes))
+    return plans

@@ -1,0 +1,177 @@
+"""Topic and tag inference for imported cards.
+
+A card's topic is the topic whose keywords it mentions most (question counts most, then its
+heading, then its answer); the names follow the curated banks in ``questions/``. Tags come from
+the note's front matter, the card's heading (unless the question names it), the runner-up topic, and ``coding`` for coding
+tasks (which take ``coding`` as their topic when no keyword fits).
+``--topic`` and ``--tag`` (and a ``topic:`` in the front matter) override or extend this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from mlprep.importer.card import Card, first_word
+
+FALLBACK_TOPIC = "general"
+CODING_VERBS = frozenset({"write", "implement", "debug", "code", "build"})
+
+TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "sampling": (
+        "top-k",
+        "top_k",
+        "topk",
+        "top-p",
+        "top_p",
+        "nucleus",
+        "temperature",
+        "beam search",
+        "greedy",
+        "sampling",
+    ),
+    "transformers": (
+        "transformer",
+        "attention",
+        "positional encoding",
+        "rope",
+        "bmm",
+        "batch matrix",
+        "kv cach",
+        "gpt",
+        "bert",
+        "encoder",
+        "decoder",
+    ),
+    "llm": (
+        "llm",
+        "language model",
+        "lora",
+        "chatgpt",
+        "autoregressive",
+        "fine-tun",
+        "finetun",
+        "distillation",
+        "token",
+    ),
+    "tensorflow": ("tensorflow", "keras", "tf.", "tflite"),
+    "inference-deployment": (
+        "inference",
+        "serving",
+        "deploy",
+        "latency",
+        "production",
+        "quantiz",
+        "pruning",
+        "throughput",
+        "profiler",
+        "a/b testing",
+    ),
+    "cnn": ("convolution", "conv2d", "cnn", "pooling", "kernel"),
+    "computer-vision": ("image", "face", "frame", "video", "vision", "pixel"),
+    "recommender-systems": ("recommend", "recsys", "collaborative", "user-item", "item-item"),
+    "mlops-testing": ("unit test", "integration test", "regression test", "pytest", "testing"),
+    "probability-statistics": (
+        "gaussian",
+        "gmm",
+        "em algo",
+        "probability",
+        "variance",
+        "correlation",
+    ),
+    "ml-fundamentals": (
+        "overfit",
+        "precision",
+        "recall",
+        "supervised",
+        "loss",
+        "gradient",
+        "regulariz",
+        "multilabel",
+        "cross-entropy",
+        "learning rate",
+        "softmax",
+        "sigmoid",
+        "linear layer",
+    ),
+    "behavioral": (
+        "describe a",
+        "a time when",
+        "stay updated",
+        "worked on",
+        "team",
+        "summary of work",
+        "project",
+    ),
+}
+_PATTERNS = {
+    topic: [re.compile(r"(?<![a-z0-9])" + re.escape(k)) for k in keys]
+    for topic, keys in TOPIC_KEYWORDS.items()
+}
+
+
+def slug(text: str) -> str:
+    """``"Tensorflow Quiz - interview-oriented"`` -> ``"tensorflow-quiz-interview-oriented"``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _hits(topic: str, text: str) -> int:
+    return sum(1 for p in _PATTERNS[topic] if p.search(text))
+
+
+def topic_scores(card: Card) -> Counter[str]:
+    question, heading, answer = card.question.lower(), card.heading.lower(), card.answer.lower()
+    scores: Counter[str] = Counter()
+    for topic in TOPIC_KEYWORDS:
+        score = 3 * _hits(topic, question) + 2 * _hits(topic, heading) + _hits(topic, answer)
+        if score:
+            scores[topic] = score
+    return scores
+
+
+def _ranked(scores: Counter[str]) -> list[str]:
+    order = list(TOPIC_KEYWORDS)
+    return sorted(scores, key=lambda t: (-scores[t], order.index(t)))
+
+
+def front_matter_tags(front: dict[str, Any]) -> list[str]:
+    """``tags:`` as a YAML list or a comma/space separated string, without ``#``."""
+    raw = front.get("tags") or front.get("tag") or []
+    if isinstance(raw, str):
+        raw = re.split(r"[,\s]+", raw)
+    if not isinstance(raw, list):
+        return []
+    return [str(t).lstrip("#").strip() for t in raw if str(t).lstrip("#").strip()]
+
+
+def assign(
+    cards: list[Card],
+    front: dict[str, Any],
+    topic: str | None = None,
+    tags: list[str] | None = None,
+) -> list[tuple[str, list[str]]]:
+    """(topic, tags) for each card."""
+    fixed = topic or (
+        str(front["topic"]).strip()
+        if isinstance(front.get("topic"), str) and front["topic"].strip()
+        else None
+    )
+    ranked = [_ranked(topic_scores(c)) for c in cards]
+    note_topic = Counter(r[0] for r in ranked if r).most_common(1)
+    fallback = note_topic[0][0] if note_topic else FALLBACK_TOPIC
+    base_tags = front_matter_tags(front)
+    result: list[tuple[str, list[str]]] = []
+    for card, order in zip(cards, ranked, strict=True):
+        coding = first_word(card.question) in CODING_VERBS
+        chosen = fixed or (order[0] if order else ("coding" if coding else fallback))
+        card_tags = list(base_tags)
+        if slug(card.heading) and card.heading.lower() not in card.question.lower():
+            card_tags.append(slug(card.heading))
+        if not fixed and len(order) > 1:
+            card_tags.append(order[1])
+        if coding:
+            card_tags.append("coding")
+        card_tags.extend(tags or [])
+        result.append((chosen, list(dict.fromkeys(t for t in card_tags if t != chosen))))
+    return result
