@@ -13,7 +13,13 @@ from mlprep.bank import load_questions
 from mlprep.schema import Question
 
 CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
-TOPICS = ("recommender-systems", "inference-deployment", "mlops-testing", "nlp-speech")
+TOPICS = (
+    "recommender-systems",
+    "inference-deployment",
+    "mlops-testing",
+    "nlp-speech",
+    "frameworks-api",
+)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +123,9 @@ def test_affine_quantisation_matches_torch(bank):
     observer = MinMaxObserver(dtype=torch.quint8, qscheme=torch.per_tensor_affine)
     observer(torch.tensor([-1.0, 3.0]))
     scale, zero_point = (float(t) for t in observer.calculate_qparams())
-    restored = float(torch.fake_quantize_per_tensor_affine(torch.tensor([1.5]), scale, int(zero_point), 0, 255))
+    restored = float(
+        torch.fake_quantize_per_tensor_affine(torch.tensor([1.5]), scale, int(zero_point), 0, 255)
+    )
     text = stated(bank["inference-deployment.affine-quantisation"])
     assert f"{scale:.5f}" in text and f"= {zero_point:.0f}$" in text
     assert f"= {round(restored / scale + zero_point)}$" in text
@@ -200,8 +208,14 @@ def test_ctc_collapse(bank):
 def test_frame_count_matches_stft(bank):
     import torch
 
-    spec = torch.stft(torch.zeros(16_000), n_fft=400, hop_length=160, window=torch.hann_window(400),
-                      center=False, return_complex=True)
+    spec = torch.stft(
+        torch.zeros(16_000),
+        n_fft=400,
+        hop_length=160,
+        window=torch.hann_window(400),
+        center=False,
+        return_complex=True,
+    )
     check(bank, "nlp-speech.frame-count", str(spec.shape[-1]))
 
 
@@ -231,3 +245,74 @@ def test_perplexity(bank):
 
 def test_tf_idf(bank):
     check(bank, "nlp-speech.tf-idf", f"{3 / 100 * math.log10(1000 / 10):.2f}")
+
+
+# --- frameworks and APIs -------------------------------------------------------------------------
+
+
+def as_list(t) -> str:
+    return str([int(v) for v in t.tolist()])
+
+
+def test_torch_sum_over_dims(bank):
+    import torch
+
+    a = torch.tril(torch.ones(3, 3))
+    expected = f"sum(a, 0) = {as_list(torch.sum(a, 0))} and sum(a, 1) = {as_list(torch.sum(a, 1))}"
+    check(bank, "frameworks-api.torch-sum-dims", expected)
+    assert torch.sum(a, 0, keepdim=True).shape == (1, 3)
+    assert "`(1, 3)` and `(3, 1)`" in bank["frameworks-api.torch-sum-dims"].answer
+
+
+def test_einsum_shape(bank):
+    import torch
+
+    out = torch.einsum("bhqd,bhkd->bhqk", torch.zeros(2, 8, 10, 64), torch.zeros(2, 8, 12, 64))
+    check(bank, "frameworks-api.einsum-shape", str(tuple(out.shape)))
+
+
+def test_broadcast_shapes(bank):
+    check(bank, "frameworks-api.broadcast-shape", str(np.broadcast_shapes((8, 1, 6, 1), (7, 1, 5))))
+    check(bank, "frameworks-api.numpy-broadcasting", str((np.ones((3, 1)) + np.arange(4)).shape))
+    check(bank, "frameworks-api.numpy-axis", f"shape {np.zeros((100, 5)).mean(axis=0).shape}")
+
+
+def test_linear_layer_shape(bank):
+    import torch
+
+    layer = torch.nn.Linear(20, 30)
+    n = sum(p.numel() for p in layer.parameters())
+    check(bank, "frameworks-api.linear-shape", f"{tuple(layer.weight.shape)} and {n} parameters")
+
+
+def test_linear_weight_recovery_recipe(bank):
+    import torch
+
+    n = 7
+    layer = torch.nn.Linear(n, 30)
+    with torch.no_grad():
+        b = layer(torch.zeros(1, n))
+        w = (layer(torch.eye(n)) - b).T
+    torch.testing.assert_close(w, layer.weight)
+    torch.testing.assert_close(b[0], layer.bias)
+    answer = bank["frameworks-api.linear-weights-hack"].answer
+    assert "b = layer(torch.zeros(1, n))" in answer and "W = (layer(torch.eye(n)) - b).T" in answer
+
+
+def test_leaf_gradient(bank):
+    import torch
+
+    w = torch.ones(3, requires_grad=True)
+    (w * 2).sum().backward()
+    check(bank, "frameworks-api.leaf-grad", f"grad {as_list(w.grad)}")
+
+
+def test_argsort(bank):
+    check(bank, "frameworks-api.argsort-example", as_list(np.argsort(np.array([30, 10, 20]))))
+
+
+def test_only_the_correct_indexing_is_a_view(bank):
+    q = bank["frameworks-api.views-vs-copies"]
+    a = np.arange(20)
+    shares = {c: np.shares_memory(a, eval(c, {"np": np, "a": a})) for c in q.choices}
+    assert shares == {c: c == q.correct for c in q.choices}
