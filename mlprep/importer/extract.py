@@ -112,13 +112,21 @@ class _Extractor:
                 units.append(_Unit("q", i, j, title=enclosing_title))
             elif self.is_title(i):
                 rank, title = self.rank(i), self.title_text(i)
-                while stack and stack[-1][0] >= rank:
-                    stack.pop()
-                parent = stack[-1][1] if stack else ""
-                stack.append((rank, title))
-                if self.lines[i].kind == "heading":
-                    enclosing_level = self.lines[i].level
-                enclosing_title = title
+                prev = units[-1] if units else None
+                if (
+                    prev
+                    and prev.rank == BOLD_RANK > rank
+                    and not self.has_text(range(prev.start + 1, prev.end))
+                ):
+                    parent = prev.parent  # a heading right under a bold title belongs to it
+                else:
+                    while stack and stack[-1][0] >= rank:
+                        stack.pop()
+                    parent = stack[-1][1] if stack else ""
+                    stack.append((rank, title))
+                    if self.lines[i].kind == "heading":
+                        enclosing_level = self.lines[i].level
+                    enclosing_title = title
                 while j < n and not self.is_q(j) and not self.is_title(j):
                     j += 1
                 units.append(_Unit("section", i, j, rank, title, parent))
@@ -130,18 +138,23 @@ class _Extractor:
         return units
 
     # -- text helpers ----------------------------------------------------------------------
-    def join(self, indices) -> str:
-        """The lines as answer text: runs of blank lines made one, no blank or rule at the ends."""
-        kept: list[int] = []
+    def join(self, indices, replace: dict[int, str] | None = None) -> str:
+        """The lines as answer text: runs of blank lines made one, no blank or rule at the ends.
+
+        ``replace`` gives other text for some lines (an ``A:`` line without its marker).
+        """
+        rows: list[tuple[str, str]] = []
         for i in indices:
-            if self.lines[i].kind == "blank" and kept and self.lines[kept[-1]].kind == "blank":
+            text = (replace or {}).get(i, self.lines[i].text)
+            kind = self.lines[i].kind if text.strip() else "blank"
+            if kind == "blank" and rows and rows[-1][0] == "blank":
                 continue
-            kept.append(i)
-        while kept and self.lines[kept[0]].kind in ("blank", "rule"):
-            kept.pop(0)
-        while kept and self.lines[kept[-1]].kind in ("blank", "rule"):
-            kept.pop()
-        return "\n".join(self.lines[i].text for i in kept)
+            rows.append((kind, text))
+        while rows and rows[0][0] in ("blank", "rule"):
+            rows.pop(0)
+        while rows and rows[-1][0] in ("blank", "rule"):
+            rows.pop()
+        return "\n".join(text for _, text in rows)
 
     def media(self, indices) -> list[str]:
         return [m for i in indices for m in self.lines[i].media]
@@ -157,11 +170,11 @@ class _Extractor:
             if lines[j].kind == "text" and ANSWER_MARK_RE.match(lines[j].text):
                 answer_at = j
                 break
-        answer_first = ""
+        replace: dict[int, str] = {}
         if answer_at is not None:
             question = "\n".join([first] + [lines[j].text for j in range(i + 1, answer_at)]).strip()
-            answer_first = ANSWER_MARK_RE.match(lines[answer_at].text).group(1).strip()
-            lo, q_end = answer_at + 1, answer_at
+            replace[answer_at] = ANSWER_MARK_RE.match(lines[answer_at].text).group(1).strip()
+            lo, q_end = answer_at, answer_at
         elif first:
             question, lo, q_end = first, i + 1, i + 1
         else:
@@ -177,8 +190,7 @@ class _Extractor:
         q_media = self.media(range(i, q_end))
         for n, (start, stop) in enumerate(pairwise(bounds)):
             if n == 0:
-                body = self.join(range(start, stop))
-                answer = f"{answer_first}\n{body}".strip() if answer_first else body
+                answer = self.join(range(start, stop), replace)
                 self.cards.append(
                     Card(
                         question,

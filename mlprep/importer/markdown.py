@@ -143,7 +143,9 @@ def _comment_end(raw: list[str], i: int, col: int, closer: str) -> tuple[int, in
 def scan(text: str) -> Scan:
     """Classify the lines of a note."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    raw = [line.expandtabs(4).rstrip() for line in text.split("\n")]
+    raw = [line.rstrip() for line in text.split("\n")]
+    if len(raw) > 1 and not raw[-1]:
+        raw.pop()  # the end of the last line, not a line of its own
     warnings: list[tuple[int, str]] = []
     front, start = _split_front_matter(raw, warnings)
     skip = _unwrap(raw, start)
@@ -151,6 +153,7 @@ def scan(text: str) -> Scan:
     fence: tuple[str, int] | None = None
     fence_line = 0
     in_callout = False
+    padded = False  # whether the callout's lines read "> text" (one space to strip) or ">text"
     i = start
     while i < len(raw):
         no, line = i + 1, raw[i]
@@ -160,7 +163,7 @@ def scan(text: str) -> Scan:
         if in_callout:
             if line.lstrip().startswith(">"):
                 body = line.lstrip()[1:]
-                line = body[1:] if body.startswith(" ") else body
+                line = body[1:] if padded and body.startswith(" ") else body
             else:
                 in_callout = False
                 if fence is not None:
@@ -171,6 +174,7 @@ def scan(text: str) -> Scan:
                         )
                     )
                     fence = None
+        line = line.expandtabs(4)
         if fence is not None:
             if _fence_closes(line, fence):
                 fence = None
@@ -180,6 +184,7 @@ def scan(text: str) -> Scan:
         callout = CALLOUT_RE.match(line)
         if callout and not in_callout:
             in_callout = True
+            padded = i + 1 < len(raw) and raw[i + 1].lstrip().startswith("> ")
             title = callout.group(2).strip()
             if title:
                 lines.append(Line(no, f"*{title}*", "text"))
