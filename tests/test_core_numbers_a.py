@@ -295,41 +295,32 @@ def test_steps_per_epoch(bank):
 
 
 def test_momentum_effective_step(bank):
-    import torch
+    velocity, lr, mu = 0.0, 1.0, 0.9
+    for _ in range(300):  # PyTorch's form: v <- mu * v + g; theta <- theta - lr * v
+        velocity = mu * velocity + 1.0
+    check_choice(bank["optimization.momentum-effective-step"], [lr * velocity], 1e-3)
 
-    p = torch.nn.Parameter(torch.zeros(1))
-    opt = torch.optim.SGD([p], lr=1.0, momentum=0.9)
-    for _ in range(300):
-        before = p.item()
-        p.grad = torch.ones(1)
-        opt.step()
-    check_choice(bank["optimization.momentum-effective-step"], [before - p.item()], 1e-3)
+
+def adam_first_step(lr: float, grad: float, b1: float, b2: float, *, correct_bias: bool) -> float:
+    m, v = (1 - b1) * grad, (1 - b2) * grad**2
+    if correct_bias:
+        m, v = m / (1 - b1), v / (1 - b2)
+    return lr * m / math.sqrt(v)
 
 
 def test_adam_first_step_with_and_without_bias_correction(bank):
-    import torch
-
-    lr, grad, (b1, b2) = 0.1, 5.0, (0.9, 0.999)
-    p = torch.nn.Parameter(torch.zeros(1))
-    opt = torch.optim.Adam([p], lr=lr, betas=(b1, b2), eps=0.0)
-    p.grad = torch.full((1,), grad)
-    opt.step()
-    uncorrected = lr * (1 - b1) * grad / math.sqrt((1 - b2) * grad**2)
-    check_choice(bank["optimization.adam-first-step"], [-p.item(), uncorrected], 5e-4)
+    args = dict(lr=0.1, grad=5.0, b1=0.9, b2=0.999)
+    steps = [adam_first_step(**args, correct_bias=flag) for flag in (True, False)]
+    check_choice(bank["optimization.adam-first-step"], steps, 5e-4)
 
 
 def test_cosine_schedule_value(bank):
-    import torch
-
-    p = torch.nn.Parameter(torch.zeros(1))
-    opt = torch.optim.SGD([p], lr=3e-4)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10_000, eta_min=3e-5)
-    for _ in range(2_500):
-        opt.step()
-        sched.step()
+    lr_max, lr_min, total = 3e-4, 3e-5, 10_000
+    schedule = lr_min + 0.5 * (lr_max - lr_min) * (1 + np.cos(np.pi * np.arange(total + 1) / total))
+    assert math.isclose(schedule[0], lr_max) and math.isclose(schedule[-1], lr_min)
     q = bank["optimization.cosine-schedule-value"]
-    check_choice(q, [sched.get_last_lr()[0]], 5e-7)
-    check_answer(q, [(3e-4 + 3e-5) / 2], 5e-7)
+    check_choice(q, [schedule[2_500]], 5e-7)
+    check_answer(q, [schedule[5_000]], 5e-7)
 
 
 def test_xavier_and_he_init(bank):
@@ -368,3 +359,106 @@ def test_clip_grad_norm(bank):
     p.grad = torch.tensor([3.0, 4.0])
     torch.nn.utils.clip_grad_norm_([p], max_norm=1.0)
     check_choice(bank["optimization.clip-norm-value"], p.grad.tolist(), 1e-6)
+
+
+# --- deep-learning -----------------------------------------------------------------------------
+
+
+def test_backprop_through_one_neuron(bank):
+    import torch
+
+    x, y = torch.tensor(2.0), torch.tensor(1.0)
+    w, b = torch.tensor(0.5, requires_grad=True), torch.tensor(-1.0, requires_grad=True)
+    loss = (torch.sigmoid(w * x + b) - y) ** 2
+    loss.backward()
+    check_choice(bank["deep-learning.backprop-by-hand"], [loss.item(), w.grad.item()], 1e-6)
+
+
+def test_mlp_parameter_count(bank):
+    import torch
+
+    mlp = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    q = bank["deep-learning.mlp-parameter-count"]
+    check_choice(q, [sum(p.numel() for p in mlp.parameters())], 1e-9)
+    check_answer(q, [sum(p.numel() for p in mlp.parameters() if p.dim() == 2)], 1e-9)
+
+
+def test_sigmoid_derivative_maximum(bank):
+    import torch
+
+    x = torch.linspace(-10, 10, 20_001, requires_grad=True)
+    torch.sigmoid(x).sum().backward()
+    check_choice(bank["deep-learning.sigmoid-max-derivative"], [x.grad.max().item()], 1e-6)
+
+
+def test_softmax_and_cross_entropy(bank):
+    import torch
+
+    probs = torch.softmax(torch.tensor([1.0, 2.0, 3.0]), dim=0).tolist()
+    check_choice(bank["deep-learning.softmax-by-hand"], probs, 5e-4)
+    logits = torch.tensor([[2.0, 1.0, 0.0]])
+    loss = torch.nn.functional.cross_entropy(logits, torch.tensor([0]))
+    q = bank["deep-learning.cross-entropy-by-hand"]
+    check_choice(q, [loss.item()], 5e-4)
+    check_answer(q, [math.exp(-loss.item())], 5e-4)
+
+
+def test_focal_loss_down_weighting(bank):
+    p_t, gamma = 0.9, 2
+    ce = -math.log(p_t)
+    focal = (1 - p_t) ** gamma * ce
+    q = bank["deep-learning.focal-down-weighting"]
+    check_choice(q, [ce / focal], 1e-6)
+    check_answer(q, [ce], 5e-4)
+    check_answer(q, [focal, 1 / (1 - 0.5) ** gamma], 5e-6)
+
+
+def test_label_smoothing_targets(bank):
+    import torch
+
+    logits = torch.randn(1, 10, generator=torch.Generator().manual_seed(0))
+    smoothed = torch.nn.functional.cross_entropy(logits, torch.tensor([3]), label_smoothing=0.1)
+    (numbers_in_choice,) = [numbers(bank["deep-learning.label-smoothing"].correct or "")]
+    on, off = numbers_in_choice
+    target = torch.full((1, 10), off)
+    target[0, 3] = on
+    assert math.isclose(smoothed.item(), -(target * logits.log_softmax(-1)).sum().item(), rel_tol=1e-6)
+
+
+def test_batchnorm_parameters_and_buffers(bank):
+    import torch
+
+    bn = torch.nn.BatchNorm2d(64)
+    learnable = sum(p.numel() for p in bn.parameters())
+    running = bn.running_mean.numel() + bn.running_var.numel()
+    check_choice(bank["deep-learning.batchnorm-parameters"], [learnable, running], 1e-9)
+
+
+def test_layernorm_output(bank):
+    import torch
+
+    x = torch.tensor([1.0, 2.0, 3.0, 4.0])
+    q = bank["deep-learning.layernorm-by-hand"]
+    check_choice(q, torch.nn.functional.layer_norm(x, (4,)).tolist(), 5e-4)
+    check_answer(q, ((x[2:] - x.mean()) / x.std()).flip(0).tolist(), 5e-4)  # x.std() divides by n - 1
+
+
+def test_inverted_dropout_scale(bank):
+    import torch
+
+    out = torch.nn.functional.dropout(torch.ones(100_000), p=0.2, training=True)
+    kept = out[out != 0]
+    assert math.isclose(1 - len(kept) / len(out), 0.2, abs_tol=0.01)
+    check_choice(bank["deep-learning.dropout-scaling"], [0.2, kept.unique().item()], 1e-6)
+
+
+def test_initial_loss_and_output_bias(bank):
+    import torch
+
+    uniform = torch.nn.functional.cross_entropy(torch.zeros(1, 65), torch.tensor([7]))
+    q = bank["deep-learning.initial-loss"]
+    check_choice(q, [uniform.item()], 5e-3)
+    check_answer(q, [math.log2(65)], 5e-3)
+    bias = math.log(0.01 / 0.99)
+    assert math.isclose(torch.sigmoid(torch.tensor(bias)).item(), 0.01, rel_tol=1e-5)
+    check_choice(bank["deep-learning.output-bias-init"], [bias], 5e-4)
