@@ -19,6 +19,7 @@ TOPICS = (
     "mlops-testing",
     "nlp-speech",
     "frameworks-api",
+    "behavioral",
 )
 
 
@@ -316,3 +317,14 @@ def test_only_the_correct_indexing_is_a_view(bank):
     a = np.arange(20)
     shares = {c: np.shares_memory(a, eval(c, {"np": np, "a": a})) for c in q.choices}
     assert shares == {c: c == q.correct for c in q.choices}
+
+
+# --- behavioural (project deep dives) ------------------------------------------------------------
+
+
+def test_giou_of_disjoint_segments(bank):
+    (a0, a1), (b0, b1) = (0, 2), (3, 5)
+    inter = max(0, min(a1, b1) - max(a0, b0))
+    union = (a1 - a0) + (b1 - b0) - inter
+    hull = max(a1, b1) - min(a0, b0)
+    check(bank, "behavioral.giou-segments", f"{inter / union - (hull - union) / hull:.1f}")
