@@ -189,3 +189,13 @@ def test_quiz_path_never_imports_torch(bank, mlprep_home):
     modules = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line]
     assert "mlprep.quiz.session" in modules  # the quiz really ran
     assert not [m for m in modules if m.split(".")[0] == "torch"]
+
+
+def test_history_survives_reimporting_edited_notes(cli, bank):
+    cli("quiz", "--bank", bank, "--topic", "classical", input=" 4")
+    edited = BANK.replace("What is a sigmoid?", "What is a  sigmoid ?").replace("$1/(1+e^{-x})$", "The logistic function.")
+    (bank / "ml.yaml").write_text(edited, encoding="utf-8")
+    r = cli("quiz", "--bank", bank, "--topic", "classical", input="q")
+    assert "Nothing due now" in r.output  # not asked again as a new card
+    data = json.loads(cli("stats", "--bank", bank, "--json").stdout)
+    assert data["topics"]["classical"] == {"cards": 1, "seen": 1, "mastered": 0, "mastery": 0.0}

@@ -42,6 +42,13 @@ def spawn(mlprep_home, *args: str):
                          timeout=20, dimensions=(50, 110))
 
 
+def play(child, *steps: tuple[str, str]) -> None:
+    """Each step: send these keys, then wait for this text on screen."""
+    for keys, text in steps:
+        child.send(keys)
+        child.expect(text)
+
+
 def ratings() -> list[int]:
     with open_store() as store:
         return [r.rating for r in store.reviews()]
@@ -51,20 +58,9 @@ def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
     child = spawn(mlprep_home, "--bank", str(bank))
     child.expect("What does softmax do")
     child.expect("card 1 of 4")
-    child.send(" ")
-    child.expect("probabilities that sum to one")
-    child.send("3")
-    child.expect("Why scale dot products")
-    child.send("\r")  # Enter reveals too
-    child.expect("saturated region")
-    child.send("1")
-    child.expect("causal mask")
-    child.send(" ")
-    child.expect("future tokens")
-    child.send("4")
-    child.expect("weight tying")
-    child.send("q")
-    child.expect("Rated 3 card")
+    play(child, (" ", "probabilities that sum to one"), ("3", "Why scale dot products"),
+         ("\r", "saturated region"),  # Enter reveals too
+         ("1", "causal mask"), (" ", "future tokens"), ("4", "weight tying"), ("q", "Rated 3 card"))
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -81,13 +77,7 @@ def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
 def test_ctrl_c_quits_without_losing_ratings(mlprep_home, bank):
     child = spawn(mlprep_home, "--bank", str(bank))
     child.expect("What does softmax do")
-    child.send(" ")
-    child.send("2")
-    child.expect("Why scale dot products")
-    child.send(" ")
-    child.expect("saturated region")
-    child.send("\x03")
-    child.expect("Rated 1 card")
+    play(child, (" 2", "Why scale dot products"), (" ", "saturated region"), ("\x03", "Rated 1 card"))
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -100,8 +90,7 @@ def test_ctrl_c_while_typing_an_answer_quits(mlprep_home, bank):
     child.expect("Type your answer")
     child.sendline("logits into probabilities that sum to one")
     child.expect("scores")
-    child.send("3")
-    child.expect("Type your answer")
+    play(child, ("3", "Type your answer"))
     child.send("half an ans")
     child.sendintr()
     child.expect("Rated 1 card")
@@ -112,10 +101,7 @@ def test_ctrl_c_while_typing_an_answer_quits(mlprep_home, bank):
 def test_kill_9_keeps_every_rating_already_given(mlprep_home, bank):
     child = spawn(mlprep_home, "--bank", str(bank))
     child.expect("What does softmax do")
-    child.send(" 3")
-    child.expect("Why scale dot products")
-    child.send(" 4")
-    child.expect("causal mask")
+    play(child, (" 3", "Why scale dot products"), (" 4", "causal mask"))
     child.kill(signal.SIGKILL)
     child.close(force=True)
     assert ratings() == [3, 4]

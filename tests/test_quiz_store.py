@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -161,3 +164,26 @@ def test_settings_round_trip(mlprep_home):
         store.set_setting("retention", "0.85")
     with open_store() as store:
         assert store.setting("retention") == "0.85"
+
+
+WRITER = """
+import sys
+from datetime import datetime, timezone
+from mlprep.store import CardRow, open_store
+now = datetime.now(timezone.utc)
+with open_store() as store:
+    for i in range(60):
+        qid = f"{sys.argv[1]}-{i % 5}"
+        store.record_review(qid, at=now, rating=3, mode="flash", cram=False,
+                            card_after=CardRow(qid=qid, state="{}", due=now))
+"""
+
+
+def test_two_processes_writing_at_once(mlprep_home):
+    env = {**os.environ, "MLPREP_HOME": str(mlprep_home)}
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, name], env=env) for name in ("a", "b")]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    with open_store() as store:
+        assert len(store.reviews()) == 120
+        assert len(store.cards()) == 10
+    assert sqlite3.connect(db_path()).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
