@@ -374,3 +374,150 @@ def test_speech_frame_count(q):
     sample_rate = 16_000
     frames = torch.zeros(3 * sample_rate).unfold(0, sample_rate * 25 // 1000, sample_rate * 10 // 1000).shape[0]
     assert_choice(q("sequence-models.speech-frames"), frames)
+
+
+# --- transformers-llm ----------------------------------------------------------------------------
+
+
+def code_in(question: Question) -> dict:
+    """Run the Python code block of an answer; return the names it defines."""
+    source = question.answer.split("```python", 1)[1].split("```", 1)[0]
+    namespace = {"np": np, "torch": torch, "nn": nn, "math": math}
+    exec(compile(source, question.id, "exec"), namespace)
+    return namespace
+
+
+def test_dot_product_variance_grows_with_dk(q):
+    torch.manual_seed(0)
+    d_k = 64
+    scores = (torch.randn(20_000, d_k) * torch.randn(20_000, d_k)).sum(-1)
+    assert abs(scores.var().item() / d_k - 1) < 0.05
+    assert abs((scores / math.sqrt(d_k)).var().item() - 1) < 0.05
+    assert "variance $d_k$" in q("transformers-llm.why-sqrt-dk").correct
+
+
+def test_mha_and_block_param_counts(q):
+    assert_choice(q("transformers-llm.mha-param-count"), n_params(nn.MultiheadAttention(512, 8)))
+    block = code_in(q("transformers-llm.transformer-layer-code"))["Block"](768, 12)
+    question = q("transformers-llm.block-param-count")
+    assert_answer(question, n_params(block))
+    assert_answer(question, round(12 * n_params(block) / 1e6), rel=0.01)
+
+
+def test_causal_self_attention_code_matches_sdpa(q):
+    torch.manual_seed(0)
+    attn = code_in(q("transformers-llm.causal-self-attention-code"))["CausalSelfAttention"](32, 4)
+    x = torch.randn(2, 7, 32)
+    qkv = attn.qkv(x).split(32, dim=-1)
+    heads = [t.view(2, 7, 4, 8).transpose(1, 2) for t in qkv]
+    expected = nn.functional.scaled_dot_product_attention(*heads, is_causal=True)
+    expected = attn.proj(expected.transpose(1, 2).reshape(2, 7, 32))
+    assert torch.allclose(attn(x), expected, atol=1e-5)
+
+
+def test_transformer_layer_code_is_causal(q):
+    torch.manual_seed(0)
+    block = code_in(q("transformers-llm.transformer-layer-code"))["Block"](32, 4, dropout=0.0).eval()
+    x = torch.randn(1, 6, 32)
+    changed = x.clone()
+    changed[0, 4:] = torch.randn(2, 32)
+    with torch.no_grad():
+        a, b = block(x), block(changed)
+    assert a.shape == x.shape
+    assert torch.allclose(a[0, :4], b[0, :4], atol=1e-6) and not torch.allclose(a[0, 4:], b[0, 4:])
+
+
+def test_kv_cache_memory_and_gqa(q):
+    layers, tokens, d = 32, 4096, 4096
+    one_layer = torch.empty(2, tokens, d, dtype=torch.float16)  # K and V
+    nbytes = layers * one_layer.nbytes
+    question = q("transformers-llm.kv-cache-memory")
+    assert_answer(question, nbytes)
+    assert_answer(question, nbytes // tokens // 1024)
+    assert_choice(question, nbytes / 2**30)
+    assert_answer(q("transformers-llm.gqa"), 32, 8, 32 // 8)
+
+
+def test_temperature_probabilities(q):
+    logits = torch.tensor([2.0, 1.0, 0.0])
+    cold = torch.softmax(logits / 0.5, dim=0).tolist()
+    plain = torch.softmax(logits, dim=0).tolist()
+    assert_answer(q("transformers-llm.temperature"), *[round(p, 3) for p in cold + plain])
+
+
+def test_top_p_numeric(q):
+    probs = np.array([0.5, 0.2, 0.15, 0.1, 0.05])
+    kept = int(np.argmax(np.cumsum(probs) >= 0.8 - 1e-12)) + 1
+    assert_choice(q("transformers-llm.top-p-numeric"), kept, round(probs[0] / probs[:kept].sum(), 3))
+
+
+def test_numpy_top_k_and_top_p_code(q):
+    code = code_in(q("transformers-llm.top-k-top-p-numpy"))
+    rng = np.random.default_rng(0)
+    logits = np.log(np.array([0.05, 0.4, 0.1, 0.3, 0.15]))
+    draws = np.array([code["top_k_sample"](logits, 2, rng) for _ in range(4000)])
+    assert set(draws) == {1, 3}
+    assert abs((draws == 1).mean() - 0.4 / 0.7) < 0.03
+    draws = np.array([code["top_p_sample"](logits, 0.8, rng) for _ in range(4000)])
+    assert set(draws) == {1, 3, 4}  # 0.4 + 0.3 + 0.15 is the first prefix reaching 0.8
+    assert abs((draws == 4).mean() - 0.15 / 0.85) < 0.03
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny tensors in a loop: extra intra-op threads only add synchronisation overhead."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_pytorch_sampling_code(q, one_thread):
+    generate = code_in(q("transformers-llm.sampling-pytorch"))["generate"]
+    probs = torch.tensor([0.05, 0.4, 0.1, 0.3, 0.15])
+
+    def model(ids: torch.Tensor) -> torch.Tensor:
+        return probs.log().expand(ids.shape[0], ids.shape[1], 5)
+
+    torch.manual_seed(0)
+    start = torch.zeros(16, 1, dtype=torch.long)
+    assert generate(model, start, 3)[:, 1:].eq(1).all()
+    top_k = generate(model, start, 40, mode="top_k", k=2)[:, 1:]
+    assert set(top_k.unique().tolist()) == {1, 3}
+    top_p = generate(model, start, 40, mode="top_p", p=0.8)[:, 1:]
+    assert set(top_p.unique().tolist()) == {1, 3, 4}
+    assert generate(model, start, 50, eos=1).shape[1] == 2
+
+
+def test_weight_tying_saving(q):
+    saved = n_params(nn.Embedding(50_257, 768, device="meta"))  # meta: shapes only, no memory
+    assert_answer(q("transformers-llm.weight-tying"), saved)
+    assert_choice(q("transformers-llm.weight-tying"), round(saved / 1e6, 1))
+
+
+def test_lora_counts(q):
+    d = 4096
+    a, b = nn.Linear(d, 8, bias=False), nn.Linear(8, d, bias=False)
+    trainable, full = n_params(a) + n_params(b), d * d
+    assert_answer(q("transformers-llm.lora"), trainable, full)
+    assert_choice(q("transformers-llm.lora-fraction"), round(100 * trainable / full, 2))
+
+
+def test_int4_group_scales(q):
+    bits = 4 + torch.finfo(torch.float16).bits / 128
+    assert_choice(q("transformers-llm.int4-group-scales"), bits, round(7e9 * bits / 8 / 1e9, 1))
+    assert_answer(q("transformers-llm.int4-group-scales"), bits, 4 + 16 / 32)
+
+
+def test_bradley_terry_probability(q):
+    p = torch.sigmoid(torch.tensor(2.0 - 1.0)).item()
+    assert_choice(q("transformers-llm.reward-model-probability"), round(p, 3))
+
+
+def test_training_compute(q):
+    flops = 6 * 1e9 * 20e9
+    question = q("transformers-llm.training-compute-example")
+    assert_answer(question, flops)
+    assert_answer(question, round(flops / (0.4 * 1e15) / 86_400, 1))
+    tokens = 20 * 70e9
+    assert_choice(q("transformers-llm.chinchilla"), tokens / 1e12, float(f"{6 * 70e9 * tokens:.1e}"))
