@@ -1,4 +1,5 @@
-"""Exporting the questions with their progress: CSV/TSV (one row per card) or an Anki deck.
+"""Exporting the questions with their progress: CSV/TSV (one row per card), the review log as
+CSV, or an Anki deck.
 
 An Anki note's GUID comes from the question's stable id, so exporting again after editing the
 notes updates the notes in Anki instead of adding duplicates.
@@ -23,6 +24,7 @@ COLUMNS = [
     "id", "topic", "kind", "difficulty", "tags", "question", "answer", "choices", "correct",
     "reviews", "lapses", "due", "stability", "fsrs_difficulty", "suspended", "leech",
 ]
+LOG_COLUMNS = ["id", "question_id", "at", "rating", "mode", "cram", "duration_s", "typed_score"]
 _FENCE_RE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 
 
@@ -48,10 +50,19 @@ def rows(questions: list[Question], cards: dict[str, CardRow], reviews: list[Rev
     return out
 
 
-def write_table(path: Path, table: list[dict], delimiter: str) -> None:
+def log_rows(reviews: list[ReviewRow]) -> list[dict]:
+    """The review log (undone ratings left out), one row per rating."""
+    return [
+        {"id": r.id, "question_id": r.qid, "at": r.at.isoformat(), "rating": r.rating, "mode": r.mode,
+         "cram": int(r.cram), "duration_s": r.duration_s, "typed_score": r.typed_score}
+        for r in reviews
+    ]
+
+
+def write_table(path: Path, table: list[dict], delimiter: str = ",", columns: list[str] = COLUMNS) -> None:
     try:
         with open(path, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS, delimiter=delimiter)
+            writer = csv.DictWriter(fh, fieldnames=columns, delimiter=delimiter)
             writer.writeheader()
             writer.writerows(table)
     except OSError as exc:

@@ -169,11 +169,14 @@ def test_export_csv_tsv_and_anki(cli, bank, tmp_path):
     cli("quiz", "--bank", bank, input=" 3q")
     out = tmp_path / "out"
     out.mkdir()
-    r = cli("export", "--bank", bank, "--csv", out / "c.csv", "--tsv", out / "c.tsv", "--anki", out / "d.apkg")
+    r = cli("export", "--bank", bank, "--csv", out / "c.csv", "--tsv", out / "c.tsv", "--anki", out / "d.apkg",
+            "--log", out / "log.csv")
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(open(out / "c.csv", encoding="utf-8")))
     assert len(rows) == 4 and rows[0]["reviews"] == "1" and rows[0]["due"]
     assert list(csv.DictReader(open(out / "c.tsv", encoding="utf-8"), delimiter="\t")) == rows
+    log = list(csv.DictReader(open(out / "log.csv", encoding="utf-8")))
+    assert [(x["rating"], x["mode"], x["cram"]) for x in log] == [("3", "flash", "0")]
     with zipfile.ZipFile(out / "d.apkg") as z:
         z.extract("collection.anki2", out)
     notes = sqlite3.connect(out / "collection.anki2").execute("SELECT flds, tags FROM notes").fetchall()

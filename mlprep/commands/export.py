@@ -26,6 +26,7 @@ def export(
     anki: Annotated[Path | None, typer.Option("--anki", dir_okay=False, help="Write an Anki deck (.apkg) here.")] = None,
     csv_path: Annotated[Path | None, typer.Option("--csv", dir_okay=False, help="Write a CSV table (one card per row, with its progress) here.")] = None,
     tsv_path: Annotated[Path | None, typer.Option("--tsv", dir_okay=False, help="Write the same table tab-separated here.")] = None,
+    log: Annotated[Path | None, typer.Option("--log", dir_okay=False, help="Write the review log (every rating) as CSV here.")] = None,
     deck: Annotated[str, typer.Option("--deck", help="The Anki deck's name.")] = "mlprep",
     topic: TopicOption = None,
     tag: TagOption = None,
@@ -37,11 +38,11 @@ def export(
     bank: BankOption = None,
 ) -> None:
     """Export the selected questions with their schedule, so your data is never locked in."""
-    from mlprep.export import rows, write_anki, write_table
+    from mlprep.export import LOG_COLUMNS, log_rows, rows, write_anki, write_table
     from mlprep.store import open_store
 
-    if not (anki or csv_path or tsv_path):
-        raise typer.BadParameter("give at least one of --anki FILE, --csv FILE, --tsv FILE")
+    if not (anki or csv_path or tsv_path or log):
+        raise typer.BadParameter("give at least one of --anki FILE, --csv FILE, --tsv FILE, --log FILE")
     questions = selected_questions(bank, make_filter(topic, tag, difficulty, kind, from_bank, source, search))
     with open_store() as store:
         cards, reviews = store.cards(), store.reviews()
@@ -51,6 +52,9 @@ def export(
             if path:
                 write_table(path, table, delimiter)
                 console.print(f"Wrote {len(table)} cards to {path}")
+    if log:
+        write_table(log, log_rows(reviews), columns=LOG_COLUMNS)
+        console.print(f"Wrote {len(reviews)} ratings to {log}")
     if anki:
         leeches = {qid for qid, c in cards.items() if c.leech}
         n = write_anki(anki, questions, deck, leeches)
