@@ -294,8 +294,8 @@ def test_linear_weight_recovery_recipe(bank):
     with torch.no_grad():
         b = layer(torch.zeros(1, n))
         w = (layer(torch.eye(n)) - b).T
-    torch.testing.assert_close(w, layer.weight)
-    torch.testing.assert_close(b[0], layer.bias)
+    assert torch.allclose(w, layer.weight, atol=1e-6)
+    assert torch.allclose(b[0], layer.bias, atol=1e-6)
     answer = bank["frameworks-api.linear-weights-hack"].answer
     assert "b = layer(torch.zeros(1, n))" in answer and "W = (layer(torch.eye(n)) - b).T" in answer
 
