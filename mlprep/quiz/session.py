@@ -8,6 +8,7 @@ quitting at any moment loses nothing already rated.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -155,28 +156,28 @@ class Session:
         if requeue:
             self.queue.append(q)
         self.given.append(Given(q, rating, result.review_id, seconds, requeue, self.pos))
-        self.pos += 1
-        self._show()
+        self._advance()
         return result
 
     def skip(self) -> None:
         self.skipped.append(self._need_card())
-        self.pos += 1
-        self._show()
+        self._advance()
 
     def bury(self) -> None:
         """Hide the card until tomorrow and move on."""
-        q = self._need_card()
-        bury(self.store, q.id, q.topic, self.clock())
-        self._drop_later(q)
-        self.pos += 1
-        self._show()
+        self._set_aside(bury)
 
     def suspend(self) -> None:
         """Suspend the card and move on."""
+        self._set_aside(suspend)
+
+    def _set_aside(self, action: Callable[[Store, str, str, datetime], object]) -> None:
         q = self._need_card()
-        suspend(self.store, q.id, q.topic, self.clock())
-        self._drop_later(q)
+        action(self.store, q.id, q.topic, self.clock())
+        self.queue[self.pos + 1:] = [x for x in self.queue[self.pos + 1:] if x.id != q.id]
+        self._advance()
+
+    def _advance(self) -> None:
         self.pos += 1
         self._show()
 
@@ -195,9 +196,6 @@ class Session:
         self._show()
         return last.question
 
-    def _drop_later(self, q: Question) -> None:
-        self.queue[self.pos + 1:] = [x for x in self.queue[self.pos + 1:] if x.id != q.id]
-
     def _need_card(self) -> Question:
         q = self.current
         if q is None:
@@ -207,15 +205,15 @@ class Session:
     # -- the end -----------------------------------------------------------------------------
     def report(self) -> dict[str, dict]:
         """Per topic: cards rated, share rated Good or Easy, mean rating, seconds spent, skipped."""
-        out: dict[str, dict] = {}
+        out: dict[str, dict] = defaultdict(lambda: {"rated": 0, "good": 0, "ratings": [], "seconds": 0.0, "skipped": 0})
         for g in self.given:
-            t = out.setdefault(g.question.topic, {"rated": 0, "good": 0, "ratings": [], "seconds": 0.0, "skipped": 0})
+            t = out[g.question.topic]
             t["rated"] += 1
             t["good"] += g.rating >= 3
             t["ratings"].append(g.rating)
             t["seconds"] += g.seconds
         for q in self.skipped:
-            out.setdefault(q.topic, {"rated": 0, "good": 0, "ratings": [], "seconds": 0.0, "skipped": 0})["skipped"] += 1
+            out[q.topic]["skipped"] += 1
         for t in out.values():
             ratings = t.pop("ratings")
             t["mean_rating"] = round(sum(ratings) / len(ratings), 2) if ratings else None
