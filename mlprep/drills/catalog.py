@@ -127,7 +127,7 @@ def _check_files(drill: Drill) -> None:
         if not any(folder.glob("test_*.py")):
             raise MlprepError("needs at least one test_*.py", path=folder)
     if not drill.solution.is_file():
-        raise MlprepError(f"no reference solution {drill.solution.name}", path=drill.solution.parent)
+        raise MlprepError("no reference solution (solutions/<name>.py)", path=drill.solution)
 
 
 def catalog() -> dict[str, Drill]:

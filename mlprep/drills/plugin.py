@@ -32,6 +32,7 @@ class _State:
         self.started = time.monotonic()
 
 
+EXAMPLE_MESSAGE_LINES = 4
 _state: _State | None = None
 
 
@@ -97,8 +98,10 @@ def verdict(exc: BaseException, kind: str) -> tuple[Status, str, str]:
         return Status.FAIL, str(exc), ""
     if isinstance(exc, AssertionError):
         text = str(exc)
-        if kind == "hidden":  # keep the learner-facing words, not the assert's source
-            text = text.split("\nassert ")[0].split("\n+ ")[0] if not text.startswith("assert ") else "wrong result"
+        if kind == "hidden":  # a bare assert: keep its message, never the hidden source
+            text = text.split("\nassert ")[0] if not text.startswith("assert ") else "wrong result"
+        else:  # public examples: the failing assert line and pytest's first explanations
+            text = "\n".join(text.splitlines()[:EXAMPLE_MESSAGE_LINES])
         return Status.FAIL, text, ""
     return Status.FAIL, f"your result could not be checked ({type(exc).__name__}: {exc})", ""
 

@@ -60,6 +60,10 @@ class Unsupported:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __getattr__(self, name: str):
+        raise AttributeError(f"an object of type {self.type_name} was returned; only plain numpy arrays, "
+                             "torch tensors, numbers, strings, lists, tuples and dicts cross the sandbox")
+
 
 @dataclass(frozen=True)
 class BlackBox:

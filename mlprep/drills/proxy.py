@@ -64,6 +64,7 @@ class SolutionProxy:
             raise self._raised(fn, exc.info) from None
         except ChildFailure as exc:
             self._retire()
+            self.start()  # the next test's child starts while this one is reported
             raise SolutionBroke(str(exc)) from None
 
     def start(self) -> None:

@@ -86,7 +86,7 @@ def _run_pytest(workdir: Path, orders: bytes, budget_s: float) -> str:
     env = {**os.environ, JUDGE_FD_ENV: str(read_fd), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
            "PYTHONDONTWRITEBYTECODE": "1"}
     cmd = [sys.executable, "-m", "pytest", "-p", "mlprep.drills.plugin", "-p", "no:cacheprovider",
-           "-q", "--no-header", "-p", "no:warnings", "--import-mode=importlib", "--rootdir", str(workdir),
+           "-q", "--no-header", "--tb=no", "-rN", "-p", "no:warnings", "--import-mode=importlib", "--rootdir", str(workdir),
            "-c", str(workdir / "pytest.ini"), "examples", "hidden"]
     try:
         proc = subprocess.Popen(cmd, cwd=workdir, env=env, pass_fds=(read_fd,), stdin=subprocess.DEVNULL,

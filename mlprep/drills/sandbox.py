@@ -142,8 +142,8 @@ def _limiter(limits: Limits):
 
 
 def _child_env(workdir: str) -> dict[str, str]:
-    env = {"PATH": os.defpath, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
-           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1"}
+    # python -I ignores PYTHON* variables: -u and -B on the command line do their work
+    env = {"PATH": os.defpath, "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = "1"
     return env
@@ -174,7 +174,7 @@ class Sandbox:
         from_child_r, from_child_w = os.pipe()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-m", "mlprep.drills.child", self.copy, module_name,
+                [sys.executable, "-I", "-u", "-B", "-m", "mlprep.drills.child", self.copy, module_name,
                  str(to_child_r), str(from_child_w)],
                 cwd=self.workdir, env=_child_env(self.workdir), stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(to_child_r, from_child_w),
@@ -226,7 +226,11 @@ class Sandbox:
                 info = reply["error"] if type(reply["error"]) is dict else {}
                 raise ChildRaised({k: str(v) for k, v in info.items()})
             if op == "result":
-                return decode(reply.get("ok"), reply_blobs)
+                try:
+                    return decode(reply.get("ok"), reply_blobs)
+                except ProtocolError as exc:
+                    self.kill()
+                    raise ChildFailure("protocol", f"your code sent something unreadable {where}: {exc}") from None
             if op == "callback":
                 self._serve_box(reply, reply_blobs, boxes, calls, where)
                 continue
