@@ -71,6 +71,7 @@ app.command("grade")(drills_cmd.grade)
 app.command("hint")(drills_cmd.hint)
 app.command("solution")(drills_cmd.solution)
 app.command("quiz")(quiz_cmd.quiz)
+app.command("unsuspend")(quiz_cmd.unsuspend)
 app.command("stats")(stats_cmd.stats)
 app.command("export")(export_cmd.export)
 

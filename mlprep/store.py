@@ -207,6 +207,16 @@ class Store:
             ),
         )
 
+    def unsuspend(self, qids: list[str] | None = None) -> list[str]:
+        """Unsuspend these cards (every suspended card when None); returns the ids changed.
+
+        A leech keeps its leech tag."""
+        with self._write():
+            suspended = [r[0] for r in self._db.execute("SELECT qid FROM cards WHERE suspended = 1 ORDER BY qid")]
+            chosen = suspended if qids is None else [q for q in suspended if q in set(qids)]
+            self._db.executemany("UPDATE cards SET suspended = 0 WHERE qid = ?", [(q,) for q in chosen])
+            return chosen
+
     # -- reviews ---------------------------------------------------------------------------
     def record_review(
         self,

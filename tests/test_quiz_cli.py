@@ -202,3 +202,16 @@ def test_history_survives_reimporting_edited_notes(cli, bank):
     assert "Nothing due now" in r.output  # not asked again as a new card
     data = json.loads(cli("stats", "--bank", bank, "--json").stdout)
     assert data["topics"]["classical"] == {"cards": 1, "seen": 1, "mastered": 0, "mastery": 0.0}
+
+
+def test_unsuspend_brings_cards_back(cli, bank):
+    cli("quiz", "--bank", bank, "--topic", "classical", input="x")
+    with open_store() as store:
+        (qid,) = store.cards()
+    assert "Nothing due" in cli("quiz", "--bank", bank, "--topic", "classical", input="q").output
+    r = cli("unsuspend", qid)
+    assert r.exit_code == 0 and "Unsuspended 1" in r.output
+    assert "sigmoid" in cli("quiz", "--bank", bank, "--topic", "classical", input="q").output
+    assert cli("unsuspend", qid).exit_code == 2  # no longer suspended
+    assert cli("unsuspend").exit_code == 2
+    assert cli("unsuspend", "--all").exit_code == 0

@@ -177,3 +177,21 @@ def _summary(session, outcome: str) -> None:
         share = "-" if t["good_share"] is None else f"{t['good_share']:.0%}"
         table.add_row(name, str(t["rated"]), share, str(t["mean_rating"] or "-"), str(t["seconds"]), str(t["skipped"]))
     console.print(table)
+
+
+def unsuspend(
+    ids: Annotated[list[str] | None, typer.Argument(help="Question ids to bring back (see `mlprep stats` for leeches).", show_default=False)] = None,
+    all_cards: Annotated[bool, typer.Option("--all", help="Unsuspend every suspended card.")] = False,
+) -> None:
+    """Bring suspended cards (and leeches) back into quiz sessions."""
+    from mlprep.errors import MlprepError
+    from mlprep.store import open_store
+
+    if not ids and not all_cards:
+        raise typer.BadParameter("give question ids, or --all")
+    with open_store() as store:
+        done = store.unsuspend(None if all_cards else ids)
+    missing = sorted(set(ids or []) - set(done))
+    if missing:
+        raise MlprepError(f"not suspended (or never seen): {', '.join(missing)}; nothing to do for them")
+    console.print(f"Unsuspended {len(done)} card(s).")
