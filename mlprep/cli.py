@@ -16,6 +16,7 @@ from rich.markup import escape
 from mlprep import __version__
 from mlprep.commands import drills as drills_cmd
 from mlprep.commands import export as export_cmd
+from mlprep.commands import importer as importer_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
 from mlprep.commands import stats as stats_cmd
@@ -65,6 +66,7 @@ def _root(
 
 
 app.add_typer(questions_cmd.app, name="questions")
+app.command("import")(importer_cmd.import_notes)
 app.command("drills")(drills_cmd.list_drills)
 app.command("drill")(drills_cmd.start_drill)
 app.command("grade")(drills_cmd.grade)
