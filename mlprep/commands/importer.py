@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,9 +12,10 @@ from mlprep.commands.common import JsonOption
 from mlprep.console import console, err_console, print_json
 from mlprep.content import user_home
 from mlprep.errors import MlprepError
-from mlprep.importer.bankfile import dump_bank, existing_banks, write_bank
-from mlprep.importer.merge import BankPlan, plan
-from mlprep.importer.notes import NoteImport, import_note
+
+if TYPE_CHECKING:  # the engine is imported when the command runs, to keep `mlprep --help` fast
+    from mlprep.importer.merge import BankPlan
+    from mlprep.importer.notes import NoteImport
 
 STATUS_MARKS = {
     "added": "[green]+[/]",
@@ -143,6 +144,10 @@ def import_notes(
     as_json: JsonOption = False,
 ) -> None:
     """Import notes into question banks: Q:/A: pairs, question lists, sections, clozes, tables, ::."""
+    from mlprep.importer.bankfile import dump_bank, existing_banks, write_bank
+    from mlprep.importer.merge import plan
+    from mlprep.importer.notes import import_note
+
     names = [Path(p).name for p in notes]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
