@@ -22,6 +22,7 @@ from mlprep.schema import Question
 
 CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
 _NUM = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_POWER_OF_TEN = re.compile(r"(\d(?:\.\d+)?)\s*\\times\s*10\^\{?(-?\d+)\}?")  # 2.6 \times 10^{5}
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,8 @@ def q():
 
 
 def stated(text: str) -> list[float]:
-    """The numbers written in a text; `{,}` (LaTeX thousands) and `,` separators are understood."""
-    text = text.replace("{,}", ",")
+    """The numbers written in a text; understands `,` and `{,}` separators and `a \\times 10^{b}`."""
+    text = _POWER_OF_TEN.sub(r"\1e\2", text.replace("{,}", ","))
     return [float(tok.replace(",", "")) for tok in _NUM.findall(text)]
 
 
@@ -490,7 +491,7 @@ def test_pytorch_sampling_code(q, one_thread):
 
 
 def test_weight_tying_saving(q):
-    saved = n_params(nn.Embedding(50_257, 768, device="meta"))  # meta: shapes only, no memory
+    saved = torch.Size([50_257, 768]).numel()  # the embedding table that doubles as the output layer
     assert_answer(q("transformers-llm.weight-tying"), saved)
     assert_choice(q("transformers-llm.weight-tying"), round(saved / 1e6, 1))
 
@@ -521,3 +522,111 @@ def test_training_compute(q):
     assert_answer(question, round(flops / (0.4 * 1e15) / 86_400, 1))
     tokens = 20 * 70e9
     assert_choice(q("transformers-llm.chinchilla"), tokens / 1e12, float(f"{6 * 70e9 * tokens:.1e}"))
+
+
+# --- training-at-scale ---------------------------------------------------------------------------
+
+
+def ring_all_reduce(buffers: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
+    """Reduce-scatter then all-gather around a ring; returns the results and the elements each rank sent."""
+    n = len(buffers)
+    chunks = [np.array_split(b.astype(float), n) for b in buffers]
+    sent = 0
+    for step in range(n - 1):  # reduce-scatter: rank r sends chunk (r - step) to rank r + 1
+        outgoing = [(r, (r - step) % n, chunks[r][(r - step) % n].copy()) for r in range(n)]
+        for r, c, data in outgoing:
+            chunks[(r + 1) % n][c] += data
+        sent += len(outgoing[0][2])
+    for step in range(n - 1):  # all-gather: rank r passes on the finished chunk (r + 1 - step)
+        outgoing = [(r, (r + 1 - step) % n, chunks[r][(r + 1 - step) % n].copy()) for r in range(n)]
+        for r, c, data in outgoing:
+            chunks[(r + 1) % n][c] = data
+        sent += len(outgoing[0][2])
+    return [np.concatenate(c) for c in chunks], sent
+
+
+def test_ring_all_reduce_traffic(q):
+    rng = np.random.default_rng(0)
+    ranks, size = 8, 800
+    buffers = [rng.standard_normal(size) for _ in range(ranks)]
+    results, sent = ring_all_reduce(buffers)
+    for result in results:
+        assert np.allclose(result, np.sum(buffers, axis=0))
+    assert_choice(q("training-at-scale.ring-allreduce"), sent / size)
+
+
+def test_pipeline_bubble_by_schedule(q):
+    stages, micro = 4, 12
+    # GPipe forward: stage s runs micro-batch m in time slot s + m; backward mirrors it
+    slots = max(s + m for s in range(stages) for m in range(micro)) + 1
+    busy = stages * micro
+    bubble = 1 - busy / (stages * slots)
+    assert_choice(q("training-at-scale.pipeline-bubble"), round(100 * bubble))
+
+
+def test_mixed_precision_adam_bytes(q):
+    sizes = [torch.empty(0, dtype=t).element_size() for t in (torch.float16, torch.float16, torch.float32)]
+    per_param = sum(sizes) + 2 * torch.empty(0, dtype=torch.float32).element_size()  # + Adam m and v
+    psi, n = 7.5e9, 64
+    assert_choice(q("training-at-scale.adam-memory"), per_param * psi / 1e9)
+    question = q("training-at-scale.zero-stages")
+    zero1 = (4 * psi + 12 * psi / n) / 1e9
+    zero2 = (2 * psi + 14 * psi / n) / 1e9
+    assert_answer(question, per_param * psi / 1e9, round(zero1, 1), round(zero2, 1), per_param * psi / n / 1e9)
+
+
+def test_fp16_and_bf16_formats(q):
+    fp16, bf16 = torch.finfo(torch.float16), torch.finfo(torch.bfloat16)
+    question = q("training-at-scale.fp16-limits")
+    assert_choice(question, fp16.max, round(fp16.tiny, 6))
+    assert_answer(question, fp16.max)
+    mantissa = {name: -int(math.log2(info.eps)) for name, info in (("fp16", fp16), ("bf16", bf16))}
+    assert_choice(q("training-at-scale.fp16-vs-bf16"), 5, mantissa["fp16"], fp16.max, 8, mantissa["bf16"])
+    assert bf16.max == pytest.approx(torch.finfo(torch.float32).max, rel=0.01)
+    cloze = q("training-at-scale.bf16-exponent").question
+    assert "{{c1::8}}" in cloze and f"{{{{c2::{mantissa['bf16']}}}}}" in cloze
+    assert mentions(q("training-at-scale.loss-scaling").answer, round(2.0**-24 * 1e8) / 1e8, rel=0.02)
+
+
+def test_float32_absorbs_small_addend(q):
+    big, one = np.float32(1e8), np.float32(1)
+    assert_choice(q("training-at-scale.float-non-associativity"), float((big + one) - big))
+    assert mentions(q("training-at-scale.float-non-associativity").answer, float(np.spacing(big)), 0)
+
+
+def test_gradient_accumulation_code_matches_full_batch(q):
+    torch.manual_seed(0)
+    model, loss_fn = nn.Linear(3, 1), nn.MSELoss()
+    x, y = torch.randn(8, 3), torch.randn(8, 1)
+    loss_fn(model(x), y).backward()
+    full = model.weight.grad.clone()
+    model.weight.grad = None
+
+    class Recorder:
+        def step(self):
+            self.grad = model.weight.grad.clone()
+
+        def zero_grad(self, set_to_none=True):
+            model.weight.grad = None
+
+    optimizer = Recorder()
+    loader = list(zip(x.split(2), y.split(2), strict=True))
+    source = q("training-at-scale.gradient-accumulation").answer.split("```python", 1)[1].split("```", 1)[0]
+    exec(source, {"loader": loader, "loss_fn": loss_fn, "model": model, "optimizer": optimizer, "accum_steps": 4})
+    assert torch.allclose(optimizer.grad, full, atol=1e-6)
+    assert "4x" in q("training-at-scale.grad-accum-loss-scaling-bug").correct
+
+
+def test_scaling_rules_and_batch_sizes(q):
+    assert_choice(q("training-at-scale.linear-scaling-rule"), 0.1 * 8192 / 256)
+    assert_answer(q("training-at-scale.linear-scaling-rule"), round(0.1 * math.sqrt(8192 / 256), 2))
+    assert_choice(q("training-at-scale.effective-batch-size"), 16 * 4 * 8)
+    assert_answer(q("training-at-scale.torchrun-env"), 2 * 8)
+
+
+def test_mfu_and_training_time(q):
+    mfu = 6 * 1e9 * 100_000 / 989e12
+    assert_choice(q("training-at-scale.mfu"), round(100 * mfu))
+    seconds = 6 * 7e9 * 1e12 / (1024 * 312e12 * 0.5)
+    question = q("training-at-scale.training-time-estimate")
+    assert_answer(question, 4.2e22, float(f"{seconds:.1e}"), round(seconds / 86_400, 1))
