@@ -76,13 +76,14 @@ def assert_close(got: Any, expected: Any, what: str, rtol: float = 1e-6, atol: f
     e = _as_numpy(expected).astype(np.float64)
     if g.size == 0:
         return
-    bad_nan = np.isnan(g) != np.isnan(e)
-    err = np.where(np.isnan(e) & np.isnan(g), 0.0, np.abs(g - e))
-    err = np.where(bad_nan, np.inf, err)
-    allowed = atol + rtol * np.abs(e)
+    with np.errstate(invalid="ignore"):
+        err = np.abs(g - e)
+    same = (g == e) | (np.isnan(g) & np.isnan(e))  # equal infinities and NaN where NaN is expected
+    err = np.where(same, 0.0, np.where(np.isnan(err), np.inf, err))
+    allowed = atol + rtol * np.abs(np.where(np.isfinite(e), e, 0.0))
     if np.all(err <= allowed):
         return
-    excess = np.where(np.isnan(err), np.inf, err - allowed)
+    excess = err - allowed
     where = np.unravel_index(int(np.argmax(excess)), g.shape)
     at = ", ".join(str(int(i)) for i in where)
     n_bad = int(np.sum(~(err <= allowed)))
