@@ -25,7 +25,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from mlprep.importer.card import QUESTION_WORDS, Card, clean_title, first_word, looks_like_question
-from mlprep.importer.inline import ITEM_RE, inline_cards, question_lists
+from mlprep.importer.inline import ITEM_RE, InlineFinder
 from mlprep.importer.markdown import ANSWER_MARK_RE, QUESTION_MARK_RE, Scan
 from mlprep.schema import normalise_text
 
@@ -213,8 +213,9 @@ class _Extractor:
                         media=self.media(range(start, stop)),
                     )
                 )
-        found, _ = question_lists(lines, lo, unit.end, set(), self.heading_at)
-        self.cards.extend(found)
+        lists = InlineFinder(lines, lo, unit.end, self.heading_at, self.warn)
+        lists.question_lists()  # the answer keeps its list; the questions become cards too
+        self.cards.extend(lists.cards)
 
     def _is_followup(self, k: int, lo: int, hi: int) -> bool:
         """A one-line paragraph after some answer text that asks a new question."""
@@ -258,9 +259,9 @@ class _Extractor:
 
     def body(self, unit: _Unit) -> list[int]:
         """The section's own lines that no inline card used (inline cards are collected)."""
-        found, used = inline_cards(self.lines, unit.start + 1, unit.end, self.heading_at, self.warn)
-        self.cards.extend(found)
-        return [i for i in range(unit.start + 1, unit.end) if i not in used]
+        found = InlineFinder(self.lines, unit.start + 1, unit.end, self.heading_at, self.warn).run()
+        self.cards.extend(found.cards)
+        return [i for i in range(unit.start + 1, unit.end) if i not in found.used]
 
     def has_text(self, indices: list[int]) -> bool:
         return any(self.lines[i].kind not in ("blank", "rule") for i in indices)
@@ -312,10 +313,8 @@ class _Extractor:
             elif unit.kind == "section":
                 self.section(k, units, skip)
             else:
-                found, _ = inline_cards(
-                    self.lines, unit.start, unit.end, self.heading_at, self.warn
-                )
-                self.cards.extend(found)
+                found = InlineFinder(self.lines, unit.start, unit.end, self.heading_at, self.warn)
+                self.cards.extend(found.run().cards)
         cards = self.dedup([c for c in self.cards if c.question.strip()])
         self.flag_stray_questions(cards)
         return Extraction(cards, sorted(set(self.warnings)))
