@@ -352,13 +352,16 @@ def test_max_stable_learning_rate_on_a_quadratic(bank):
     check_answer(q, [best], 1e-9)
 
 
-def test_clip_grad_norm(bank):
+def test_clip_grad_norm_is_global(bank):
     import torch
 
-    p = torch.nn.Parameter(torch.zeros(2))
-    p.grad = torch.tensor([3.0, 4.0])
-    torch.nn.utils.clip_grad_norm_([p], max_norm=1.0)
-    check_choice(bank["optimization.clip-norm-value"], p.grad.tolist(), 1e-6)
+    a, b = torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(1))
+    a.grad, b.grad = torch.tensor([1.0, 2.0]), torch.tensor([2.0])
+    torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.5)
+    q = bank["optimization.clip-global-norm"]
+    check_choice(q, a.grad.tolist() + b.grad.tolist(), 1e-6)
+    per_tensor = [x * min(1.0, 1.5 / math.hypot(1, 2)) for x in (1, 2)] + [1.5]
+    check_answer(q, per_tensor, 5e-3)
 
 
 # --- deep-learning -----------------------------------------------------------------------------
@@ -425,13 +428,21 @@ def test_label_smoothing_targets(bank):
     assert math.isclose(smoothed.item(), -(target * logits.log_softmax(-1)).sum().item(), rel_tol=1e-6)
 
 
-def test_batchnorm_parameters_and_buffers(bank):
+def test_batchnorm_running_statistics(bank):
     import torch
 
-    bn = torch.nn.BatchNorm2d(64)
-    learnable = sum(p.numel() for p in bn.parameters())
-    running = bn.running_mean.numel() + bn.running_var.numel()
-    check_choice(bank["deep-learning.batchnorm-parameters"], [learnable, running], 1e-9)
+    bn = torch.nn.BatchNorm1d(1).train()
+    bn(torch.tensor([[2.0], [4.0], [6.0]]))
+    q = bank["deep-learning.batchnorm-running-stats"]
+    check_choice(q, [bn.running_mean.item(), bn.running_var.item()], 1e-6)
+    check_answer(q, [0.9 + 0.1 * np.var([2, 4, 6])], 5e-4)
+
+
+def test_norm_layer_parameter_counts(bank):
+    import torch
+
+    counts = [sum(p.numel() for p in m.parameters()) for m in (torch.nn.LayerNorm(768), torch.nn.RMSNorm(768))]
+    check_choice(bank["deep-learning.norm-parameter-count"], counts, 1e-9)
 
 
 def test_layernorm_output(bank):
@@ -452,13 +463,9 @@ def test_inverted_dropout_scale(bank):
     check_choice(bank["deep-learning.dropout-scaling"], [0.2, kept.unique().item()], 1e-6)
 
 
-def test_initial_loss_and_output_bias(bank):
+def test_output_bias_for_the_base_rate(bank):
     import torch
 
-    uniform = torch.nn.functional.cross_entropy(torch.zeros(1, 65), torch.tensor([7]))
-    q = bank["deep-learning.initial-loss"]
-    check_choice(q, [uniform.item()], 5e-3)
-    check_answer(q, [math.log2(65)], 5e-3)
     bias = math.log(0.01 / 0.99)
     assert math.isclose(torch.sigmoid(torch.tensor(bias)).item(), 0.01, rel_tol=1e-5)
     check_choice(bank["deep-learning.output-bias-init"], [bias], 5e-4)
