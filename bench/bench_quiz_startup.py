@@ -2,13 +2,16 @@
 
 Writes a temporary 2,000-question bank (10 files, open/choice/cloze mixed), then starts
 `python -m mlprep quiz --bank DIR` in a pseudo-terminal and times until the first question's
-text appears, in two ways:
+text appears:
 - warm: the usual case, MLPREP_HOME already holds the progress database and the bank cache
   from an earlier run;
-- cold: a fresh MLPREP_HOME every run (database created and migrated, banks parsed from YAML).
-Prints the medians beside the peer `python -m mlprep --version` (interpreter + CLI start-up
-alone), their ratios, the 0.5 s target (judged on the warm median), and whether torch was
-imported on the quiz path (checked with `python -X importtime`).
+- cold: a fresh MLPREP_HOME every run (database created and migrated, banks parsed from YAML);
+- alone: warm, but the quiz command in a one-command typer app, to show what importing the
+  other commands costs.
+Runs are interleaved. Prints the medians beside the peer `python -m mlprep --version`
+(interpreter + CLI start-up alone), their ratios, the 0.5 s target (judged on the warm
+median), the load average, and whether torch was imported on the quiz path
+(checked with `python -X importtime`).
 
     .venv/bin/python bench/bench_quiz_startup.py [--runs 7] [--questions 2000]
 """
@@ -56,9 +59,17 @@ def env_for(home: Path) -> dict[str, str]:
     return env
 
 
-def time_first_card(bank: Path, home: Path) -> float:
+# The quiz command on its own in a one-command typer app: what the other commands' imports cost.
+QUIZ_ALONE = (
+    "import sys, typer; from mlprep.commands.quiz import quiz; app = typer.Typer(); "
+    "app.command()(quiz); app(sys.argv[1:])"
+)
+
+
+def time_first_card(bank: Path, home: Path, alone: bool = False) -> float:
     start = time.perf_counter()
-    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "quiz", "--bank", str(bank)],
+    argv = ["-c", QUIZ_ALONE] if alone else ["-m", "mlprep", "quiz"]
+    child = pexpect.spawn(sys.executable, [*argv, "--bank", str(bank)],
                           env=env_for(home), encoding="utf-8", timeout=30, dimensions=(50, 110))
     child.expect("Bench question 0:")
     elapsed = time.perf_counter() - start
@@ -93,19 +104,26 @@ def main() -> None:
         bank.mkdir()
         write_bank(bank, args.questions)
         time_first_card(bank, scratch / "warm")  # fills the OS file cache, .pyc files, bank cache
-        warm = [time_first_card(bank, scratch / "warm") for _ in range(args.runs)]
-        cold = [time_first_card(bank, scratch / f"cold{r}") for r in range(args.runs)]
-        peer = [time_peer(scratch) for _ in range(args.runs)]
+        warm: list[float] = []
+        cold: list[float] = []
+        peer: list[float] = []
+        alone: list[float] = []
+        for r in range(args.runs):  # interleaved, so a busy moment hits all alike
+            warm.append(time_first_card(bank, scratch / "warm"))
+            alone.append(time_first_card(bank, scratch / "warm", alone=True))
+            cold.append(time_first_card(bank, scratch / f"cold{r}"))
+            peer.append(time_peer(scratch))
         torch_modules = torch_on_quiz_path(bank, scratch)
     p = statistics.median(peer)
     print(f"questions in the banks: {args.questions}, runs: {args.runs} (medians; min-max in brackets)")
     print(f"{'':36}{'median s':>9}  {'ratio to peer':>13}")
     for name, runs in (("mlprep quiz, first card, warm home", warm), ("mlprep quiz, first card, cold home", cold),
-                       ("peer: mlprep --version", peer)):
+                       ("quiz command alone, warm home", alone), ("peer: mlprep --version", peer)):
         m = statistics.median(runs)
         print(f"{name:36}{m:9.3f}  {m / p:12.2f}x  [{min(runs):.3f}-{max(runs):.3f}]")
     w = statistics.median(warm)
     print(f"target {TARGET_S:.2f} s (warm): {'met' if w <= TARGET_S else 'MISSED'} ({w / TARGET_S:.2f} of it)")
+    print(f"load average during the run (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"torch imported on the quiz path: {'yes: ' + ', '.join(torch_modules[:3]) if torch_modules else 'no'}")
 
 
