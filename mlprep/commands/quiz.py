@@ -87,7 +87,7 @@ def _now() -> datetime:
 
 
 def quiz(
-    limit: Annotated[int | None, typer.Option("-n", "--limit", min=1, help="At most this many cards in the session.")] = None,
+    limit: Annotated[int | None, typer.Option("-n", "--limit", min=1, help="At most this many different cards (a card rated Again comes back on top).")] = None,
     topic: TopicOption = None,
     tag: TagOption = None,
     difficulty: DifficultyOption = None,
@@ -168,7 +168,7 @@ def _summary(session, outcome: str) -> None:
     counts = {name: sum(1 for g in given if g.rating == r) for r, name in RATINGS.items()}
     detail = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
     console.print(f"Rated {len(given)} card(s){': ' + detail if detail else ''}. Progress is saved.")
-    if session.time_limit is None:
+    if session.time_limit is None or not (session.given or session.skipped):
         return
     table = Table(title="Mock interview report", header_style="bold")
     for col in ("topic", "rated", "good or easy", "mean rating", "seconds", "skipped"):
