@@ -378,12 +378,7 @@ def _check_ours(db: sqlite3.Connection, path: Path) -> None:
             "this SQLite file is not an mlprep progress database; point MLPREP_HOME elsewhere or move it aside",
             path=path,
         )
-    foreign = tables - OUR_TABLES
-    if foreign:
-        raise MlprepError(
-            f"unexpected tables {sorted(foreign)} in the progress database; it is left untouched", path=path
-        )
-    if "migrations" in tables:
+    if "migrations" in tables:  # a newer mlprep's database: say so before anything else
         known = {name for name, _ in MIGRATIONS}
         unknown = [r[0] for r in db.execute("SELECT name FROM migrations") if r[0] not in known]
         if unknown:
@@ -392,6 +387,11 @@ def _check_ours(db: sqlite3.Connection, path: Path) -> None:
                 "upgrade mlprep",
                 path=path,
             )
+    foreign = tables - OUR_TABLES
+    if foreign:
+        raise MlprepError(
+            f"unexpected tables {sorted(foreign)} in the progress database; it is left untouched", path=path
+        )
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
