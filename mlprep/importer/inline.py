@@ -27,7 +27,7 @@ Warn = Callable[[int, str], None]
 
 ITEM_RE = re.compile(r"^\s{0,3}\d+[.)]\s+(\S.*)$")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
-_HIGHLIGHT = re.compile(r"==(?=[^\s=])(.+?)(?<=[^\s=])==")
+_HIGHLIGHT = re.compile(r"==(?=[^\s=])([^=\n]{1,300}?)(?<=[^\s=])==")  # bounded: no quadratic scan
 _TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$")
 _Q_COLUMNS = ("question", "q", "front", "prompt", "term")
 _A_COLUMNS = ("answer", "a", "back", "definition", "response")

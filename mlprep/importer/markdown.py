@@ -14,6 +14,7 @@ number, after taking care of what would otherwise confuse the card extractor:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,16 +129,16 @@ def _unwrap(raw: list[str], start: int) -> set[int]:
     return drop
 
 
-def _comment_end(raw: list[str], i: int, col: int, closer: str) -> tuple[int, int] | None:
-    """(line index, column after the closer) of the comment opened at raw[i][col:], if it closes."""
-    pos = raw[i].find(closer, col)
-    if pos >= 0:
-        return i, pos + len(closer)
-    for j in range(i + 1, len(raw)):
-        pos = raw[j].find(closer)
-        if pos >= 0:
-            return j, pos + len(closer)
-    return None
+def _comment_end(raw: list[str], i: int, closer: str, holding: list[int]) -> tuple[int, int] | None:
+    """(line index, column after the closer) of the first line after raw[i] holding ``closer``.
+
+    ``holding``: the sorted indices of the lines that contain ``closer``.
+    """
+    k = bisect.bisect_right(holding, i)
+    if k == len(holding):
+        return None
+    j = holding[k]
+    return j, raw[j].find(closer) + len(closer)
 
 
 def scan(text: str) -> Scan:
@@ -149,6 +150,7 @@ def scan(text: str) -> Scan:
     warnings: list[tuple[int, str]] = []
     front, start = _split_front_matter(raw, warnings)
     skip = _unwrap(raw, start)
+    holding = {closer: [j for j, r in enumerate(raw) if closer in r] for _, closer in _OPENERS}
     lines: list[Line] = []
     fence: tuple[str, int] | None = None
     fence_line = 0
@@ -196,7 +198,7 @@ def scan(text: str) -> Scan:
             lines.append(Line(no, line, "code"))
             i += 1
             continue
-        line, i = _strip_comments(raw, i, line, warnings)
+        line, i = _strip_comments(raw, i, line, warnings, holding)
         if line is None:
             continue
         lines.append(_classify(no, line))
@@ -208,9 +210,13 @@ def scan(text: str) -> Scan:
 
 
 def _strip_comments(
-    raw: list[str], i: int, line: str, warnings: list[tuple[int, str]]
+    raw: list[str],
+    i: int,
+    line: str,
+    warnings: list[tuple[int, str]],
+    holding: dict[str, list[int]],
 ) -> tuple[str | None, int]:
-    """Remove comments from raw[i] (which may open one that runs over more lines).
+    """Remove comments from ``line``, raw[i] as read (it may open one that runs over more lines).
 
     Returns the remaining text (None when the line was all comment) and the next index to read.
     """
@@ -222,8 +228,8 @@ def _strip_comments(
         col = _first_outside_code(line, opener)
         if col is None:
             continue
-        end = _comment_end(raw, i, col + len(opener), closer)
-        if end is None or end[0] == i:
+        end = _comment_end(raw, i, closer, holding[closer])
+        if end is None:
             warnings.append((i + 1, f"`{opener}` comment is never closed; kept as text"))
             break
         j, after = end
