@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import fsrs
 
@@ -40,6 +40,11 @@ class DailyTargets:
     new: int
     reviews: int
     days_to_interview: int | None = None
+
+
+def _utc(now: datetime) -> datetime:
+    """fsrs only takes UTC datetimes."""
+    return now.astimezone(timezone.utc)
 
 
 def day_start(now: datetime) -> datetime:
@@ -81,7 +86,7 @@ def daily_targets(settings: Settings, now: datetime, unseen: int) -> DailyTarget
 
 def new_card(qid: str, topic: str, now: datetime) -> CardRow:
     card_id = int(hashlib.sha1(qid.encode("utf-8")).hexdigest()[:12], 16)
-    card = fsrs.Card(card_id=card_id, due=now)
+    card = fsrs.Card(card_id=card_id, due=_utc(now))
     return CardRow(qid=qid, state=card.to_json(), due=now, topic=topic)
 
 
@@ -100,7 +105,7 @@ def stability(row: CardRow) -> float:
 
 def retrievability(row: CardRow, now: datetime) -> float:
     """Estimated probability of recalling the card now (0..1)."""
-    return fsrs.Scheduler().get_card_retrievability(fsrs_card(row), now)
+    return fsrs.Scheduler().get_card_retrievability(fsrs_card(row), _utc(now))
 
 
 def is_available(row: CardRow | None, now: datetime) -> bool:
@@ -148,7 +153,7 @@ def rate(
                                   typed_score=typed_score, state_before=state_before)
         return Rated(rid, None)
     row = before or new_card(qid, topic, now)
-    card, _ = fsrs_scheduler(settings, now).review_card(fsrs_card(row), fsrs.Rating(rating), now)
+    card, _ = fsrs_scheduler(settings, now).review_card(fsrs_card(row), fsrs.Rating(rating), _utc(now))
     after = CardRow(qid=qid, state=card.to_json(), due=card.due, topic=topic or row.topic,
                     suspended=row.suspended, buried_until=None, leech=row.leech)
     lapse = rating == 1 and state_before == int(fsrs.State.Review)

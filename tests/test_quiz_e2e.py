@@ -36,7 +36,8 @@ def bank(tmp_path):
 
 
 def spawn(mlprep_home, *args: str):
-    env = {**os.environ, "MLPREP_HOME": str(mlprep_home), "TERM": "xterm-256color"}
+    # A local time zone other than UTC: fsrs itself only accepts UTC datetimes.
+    env = {**os.environ, "MLPREP_HOME": str(mlprep_home), "TERM": "xterm-256color", "TZ": "EST+5"}
     env.pop("COLUMNS", None)
     return pexpect.spawn(sys.executable, ["-m", "mlprep", "quiz", *args], env=env, encoding="utf-8",
                          timeout=20, dimensions=(50, 110))

@@ -169,3 +169,13 @@ def test_interview_date_raises_new_cards_and_caps_intervals(store):
         assert card.due.date() <= date(2026, 3, 12)
     far = rate(store, "q-2", "t", 4, T0, Settings(fuzz=False)).card
     assert far.due - T0 > timedelta(days=5)
+
+
+def test_local_time_outside_utc_works_and_days_follow_the_local_calendar(store):
+    new_york = timezone(timedelta(hours=-5))
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=new_york)  # already 3 March in UTC
+    card = rate(store, "q-1", "t", 4, late, SETTINGS).card
+    assert fsrs_state(card) == 2 and card.due > late
+    assert retrievability(card, late + timedelta(days=3)) < 1.0
+    buried = bury(store, "q-2", "t", late)
+    assert buried.buried_until == datetime(2026, 3, 3, 0, 0, tzinfo=new_york)
