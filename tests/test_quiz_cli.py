@@ -87,6 +87,12 @@ def test_choice_mode_judges_the_pick(cli, bank):
     assert reviews() == [(3 if right else 1, "choice", False, 100 if right else 0)]
 
 
+def test_flash_mode_lists_the_options_of_a_choice_card(cli, bank):
+    r = cli("quiz", "--bank", bank, "--kind", "choice", input=" 3")
+    assert re.search(r"^\s+-\s+GELU$", r.output, re.M) and "right" not in r.output
+    assert reviews() == [(3, "flash", False, None)]
+
+
 def test_undo_skip_bury_suspend_keys(cli, bank):
     r = cli("quiz", "--bank", bank, "--topic", "transformers", input=" 1us xb q")
     assert r.exit_code == 0, r.output

@@ -62,9 +62,9 @@ class TerminalQuiz:
             self.console.print(self.notice)
             self.notice = ""
         render_question(self.console, q)
-        if s.presentation(q) == "choice":
-            for i, choice in enumerate(s.choices, 1):
-                self.console.print(f"  [bold]{i}[/]  {escape(choice)}")
+        pick = s.presentation(q) == "choice"
+        for i, choice in enumerate(s.choices, 1):  # listed on flash cards too, just not picked by key
+            self.console.print(f"  [bold]{i if pick else '-'}[/]  {escape(choice)}")
         self.console.print(f"[dim]{footer_text(s.footer())}[/]")
 
     def _card(self) -> bool:
