@@ -105,10 +105,13 @@ TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
         "project",
     ),
 }
-_PATTERNS = {
-    topic: [re.compile(r"(?<![a-z0-9])" + re.escape(k)) for k in keys]
-    for topic, keys in TOPIC_KEYWORDS.items()
-}
+_KEYWORD_TOPIC = {k: topic for topic, keys in TOPIC_KEYWORDS.items() for k in keys}
+# one scan per text: every keyword, longest first, not starting inside a word
+_KEYWORDS_RE = re.compile(
+    r"(?<![a-z0-9])("
+    + "|".join(re.escape(k) for k in sorted(_KEYWORD_TOPIC, key=len, reverse=True))
+    + ")"
+)
 
 
 def slug(text: str) -> str:
@@ -116,17 +119,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _hits(topic: str, text: str) -> int:
-    return sum(1 for p in _PATTERNS[topic] if p.search(text))
+def _hits(text: str) -> Counter[str]:
+    """For each topic, how many of its keywords the (lower-case) text mentions."""
+    return Counter(_KEYWORD_TOPIC[k] for k in set(_KEYWORDS_RE.findall(text)))
 
 
 def topic_scores(card: Card) -> Counter[str]:
-    question, heading, answer = card.question.lower(), card.heading.lower(), card.answer.lower()
     scores: Counter[str] = Counter()
-    for topic in TOPIC_KEYWORDS:
-        score = 3 * _hits(topic, question) + 2 * _hits(topic, heading) + _hits(topic, answer)
-        if score:
-            scores[topic] = score
+    for weight, text in ((3, card.question), (2, card.heading), (1, card.answer)):
+        for topic, hits in _hits(text.lower()).items():
+            scores[topic] += weight * hits
     return scores
 
 
