@@ -16,6 +16,7 @@ from rich.markup import escape
 from mlprep import __version__
 from mlprep.commands import drills as drills_cmd
 from mlprep.commands import export as export_cmd
+from mlprep.commands import gpt as gpt_cmd
 from mlprep.commands import importer as importer_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
@@ -66,6 +67,9 @@ def _root(
 
 
 app.add_typer(questions_cmd.app, name="questions")
+app.command("train-gpt")(gpt_cmd.train_gpt)
+app.command("generate")(gpt_cmd.generate)
+app.command("bench-gpt")(gpt_cmd.bench_gpt)
 app.command("import")(importer_cmd.import_notes)
 app.command("drills")(drills_cmd.list_drills)
 app.command("drill")(drills_cmd.start_drill)

@@ -1,0 +1,179 @@
+"""KV-cache inference: prefill the prompt in one pass, then one position of work per new token.
+
+With RoPE the cache is a rolling buffer of the last ``block_size`` positions: token t lives in slot
+``t % block_size`` and its key is stored already rotated for position t, so evicting the oldest
+entry leaves every other entry valid. That equals a full recompute under a band mask (each query
+sees the previous ``block_size`` tokens) — see :func:`band_logits`. With learned absolute positions
+an evicted entry shifts every position, so past the window the engine crops the last
+``block_size`` tokens and recomputes them (as it does everywhere with ``use_cache=False``).
+
+Batched prompts of different lengths are left-padded; pads are masked out of attention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+
+from nanogpt.model import GPT, Step
+from nanogpt.sampling import Sampling, choose
+
+
+@dataclass
+class Generation:
+    tokens: list[list[int]]  # new tokens per prompt (cut where ``stop`` said so)
+    logits: list[torch.Tensor] = field(default_factory=list)  # (B, V) per step, when recorded
+
+
+def band_mask(n: int, window: int, device=None) -> torch.Tensor:
+    """(n, n) bool: query i may see key j when j <= i and i - j < window."""
+    i = torch.arange(n, device=device)[:, None]
+    j = torch.arange(n, device=device)[None, :]
+    return (j <= i) & (i - j < window)
+
+
+@torch.no_grad()
+def band_logits(model: GPT, idx: torch.Tensor, window: int | None = None) -> torch.Tensor:
+    """Reference: logits (B, T, V) of a full recompute where each token sees only the last ``window``.
+
+    Positions run 0..T-1 (beyond block_size with RoPE). The sliding KV cache must equal this.
+    """
+    window = window or model.config.block_size
+    T = idx.shape[1]
+    assert model.rotary is not None, "the band reference needs RoPE (learned positions stop at block_size)"
+    model.rotary.reserve(T)
+    mask = band_mask(T, window, idx.device)
+    return model.step(idx, torch.arange(T, device=idx.device), Step(mask=mask))
+
+
+class Engine:
+    """Generates from a trained ``GPT``; ``use_cache=False`` is the crop-and-recompute slow path."""
+
+    def __init__(self, model: GPT, use_cache: bool = True):
+        self.model = model.eval()
+        self.use_cache = use_cache
+        self.window = model.config.block_size
+        self.rope = model.rotary is not None
+
+    @torch.no_grad()
+    def generate(
+        self,
+        prompts: list[list[int]],
+        max_new_tokens: int,
+        sampling: Sampling | None = None,
+        *,
+        seed: int | None = None,
+        on_tokens: Callable[[list[int]], None] | None = None,
+        stop: Callable[[int, list[int]], bool] | None = None,
+        record_logits: bool = False,
+    ) -> Generation:
+        """New tokens for each prompt (token id lists, at least one token each).
+
+        ``on_tokens`` receives each step's B new ids as they come; ``stop(row, new_ids)`` ends a row.
+        """
+        assert prompts and all(prompts), "each prompt needs at least one token"
+        sampling = sampling or Sampling()
+        device = self.model.wte.weight.device
+        B, L = len(prompts), max(len(p) for p in prompts)
+        N = L + max_new_tokens
+        seq = torch.zeros(B, N, dtype=torch.long, device=device)
+        self.pad = torch.tensor([L - len(p) for p in prompts], device=device)  # (B,)
+        for b, p in enumerate(prompts):
+            seq[b, L - len(p) : L] = torch.tensor(p, dtype=torch.long)
+        self.padded = bool(self.pad.any())
+        if self.rope:
+            self.model.rotary.reserve(N)
+        generator = None if seed is None else torch.Generator(device=device).manual_seed(seed)
+        seen = None
+        if sampling.repetition_penalty != 1.0:
+            seen = torch.zeros(B, self.model.config.vocab_size, dtype=torch.bool, device=device)
+            seen.scatter_(1, seq[:, :L], True)
+            if self.padded:  # pads are id 0 too; only real prompt tokens count as seen
+                seen[:] = False
+                for b, p in enumerate(prompts):
+                    seen[b, p] = True
+
+        out = Generation(tokens=[[] for _ in range(B)])
+        done = [False] * B
+        try:
+            if self.use_cache:
+                self.model.setup_cache(B, self.window)
+            for t in range(L, N):  # predict column t from columns < t
+                if not self.use_cache or (not self.rope and t > self.window):
+                    logits = self._crop(seq, t)
+                elif t == L:
+                    logits = self._prefill(seq, L)
+                else:
+                    logits = self._decode(seq, t - 1)
+                if record_logits:
+                    out.logits.append(logits.float().clone())
+                nxt = choose(logits, sampling, generator, seen)
+                seq[:, t] = nxt
+                if seen is not None:
+                    seen.scatter_(1, nxt[:, None], True)
+                ids = nxt.tolist()
+                if on_tokens:
+                    on_tokens(ids)
+                for b in range(B):
+                    if not done[b]:
+                        out.tokens[b].append(ids[b])
+                        done[b] = stop is not None and stop(b, out.tokens[b])
+                if all(done):
+                    break
+        finally:
+            self.model.drop_cache()
+        return out
+
+    def _positions(self, first_col: int, n: int) -> torch.Tensor:
+        """(B, n) positions of columns first_col.. for each row: counted from the row's first real token."""
+        cols = torch.arange(first_col, first_col + n, device=self.pad.device)
+        return (cols[None, :] - self.pad[:, None]).clamp(min=0)
+
+    def _attn_mask(self, first_col: int, n: int) -> torch.Tensor | None:
+        """(B, 1, n, n) mask over columns first_col..: causal, banded to the window, pads hidden.
+
+        None when plain causal attention is exact (no pads in view, no longer than the window).
+        """
+        real = torch.arange(first_col, first_col + n, device=self.pad.device)[None, :] >= self.pad[:, None]
+        if n <= self.window and bool(real.all()):
+            return None
+        allowed = band_mask(n, self.window, self.pad.device)[None] & real[:, None, :]
+        allowed |= torch.eye(n, dtype=torch.bool, device=self.pad.device)[None]  # a pad sees itself: no NaN
+        return allowed[:, None]
+
+    def _crop(self, seq: torch.Tensor, t: int) -> torch.Tensor:
+        """Logits for column t from a fresh forward over the last ``window`` columns (no cache)."""
+        first = max(0, t - self.window)
+        n = t - first
+        pos = self._positions(first, n)
+        if not self.rope:  # learned positions restart at the crop
+            pos = (torch.arange(n, device=seq.device)[None, :] - (self.pad[:, None] - first).clamp(min=0)).clamp(min=0)
+        step = Step(mask=self._attn_mask(first, n))
+        return self.model.step(seq[:, first:t], pos, step, last_only=True)[:, -1]
+
+    def _prefill(self, seq: torch.Tensor, L: int) -> torch.Tensor:
+        """Run the whole prompt once; keep its last ``window`` keys/values in the cache."""
+        W = self.window
+        slots = slice(0, L) if L <= W else torch.arange(L - W, L, device=seq.device) % W
+        self.valid = torch.zeros(seq.shape[0], W, dtype=torch.bool, device=seq.device)
+        kept = torch.arange(max(0, L - W), L, device=seq.device)
+        self.valid[:, kept % W] = kept[None, :] >= self.pad[:, None]
+        self.all_valid = bool(self.valid[:, : min(L, W)].all())
+        step = Step(mask=self._attn_mask(0, L), slots=slots)
+        return self.model.step(seq[:, :L], self._positions(0, L), step, last_only=True)[:, -1]
+
+    def _decode(self, seq: torch.Tensor, col: int) -> torch.Tensor:
+        """Feed column ``col`` (one token per row) through the cache; logits for column col + 1."""
+        W = self.window
+        slot = col % W
+        n = min(col + 1, W)
+        mask = None
+        if not self.all_valid:
+            self.valid[:, slot] = True
+            self.all_valid = n == W and bool(self.valid.all())
+            mask = None if self.all_valid else self.valid[:, None, None, :n]
+        pos = (col - self.pad)[:, None]  # (B, 1)
+        step = Step(mask=mask, slots=slice(slot, slot + 1), read=n)
+        return self.model.step(seq[:, col : col + 1], pos, step)[:, -1]

@@ -1,0 +1,65 @@
+"""Choosing the next token from logits: greedy, temperature, top-k, top-p, repetition penalty."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass
+class Sampling:
+    temperature: float = 1.0  # 0 = greedy (argmax)
+    top_k: int | None = None  # keep the k most likely tokens
+    top_p: float | None = None  # keep the smallest set whose probability reaches p (nucleus)
+    repetition_penalty: float = 1.0  # > 1 makes tokens already in the sequence less likely (CTRL-style)
+
+    def __post_init__(self) -> None:
+        if self.temperature < 0:
+            raise ValueError(f"temperature must be >= 0, not {self.temperature}")
+        if self.top_k is not None and self.top_k < 1:
+            raise ValueError(f"top-k must be >= 1, not {self.top_k}")
+        if self.top_p is not None and not 0 < self.top_p <= 1:
+            raise ValueError(f"top-p must be in (0, 1], not {self.top_p}")
+        if self.repetition_penalty <= 0:
+            raise ValueError(f"repetition penalty must be > 0, not {self.repetition_penalty}")
+
+
+def penalise(logits: torch.Tensor, seen: torch.Tensor, penalty: float) -> torch.Tensor:
+    """Divide positive logits of seen tokens by ``penalty`` and multiply negative ones by it."""
+    scaled = torch.where(logits > 0, logits / penalty, logits * penalty)
+    return torch.where(seen, scaled, logits)
+
+
+def top_k_filter(logits: torch.Tensor, k: int) -> torch.Tensor:
+    """Logits (B, V) with everything below the k-th largest set to -inf."""
+    k = min(k, logits.shape[-1])
+    kth = torch.topk(logits, k, dim=-1).values[:, -1:]
+    return logits.masked_fill(logits < kth, float("-inf"))
+
+
+def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
+    """Keep the most likely tokens up to and including the one whose cumulative probability crosses p."""
+    sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
+    probs = torch.softmax(sorted_logits, dim=-1)
+    mass_before = torch.cumsum(probs, dim=-1) - probs
+    drop_sorted = mass_before >= p  # the crossing token has mass_before < p, so it stays
+    drop = drop_sorted.scatter(-1, order, drop_sorted)
+    return logits.masked_fill(drop, float("-inf"))
+
+
+def choose(logits: torch.Tensor, s: Sampling, generator: torch.Generator | None = None,
+           seen: torch.Tensor | None = None) -> torch.Tensor:
+    """Next token ids (B,) from logits (B, V)."""
+    logits = logits.float()
+    if seen is not None and s.repetition_penalty != 1.0:
+        logits = penalise(logits, seen, s.repetition_penalty)
+    if s.temperature == 0:
+        return logits.argmax(dim=-1)
+    logits = logits / s.temperature
+    if s.top_k is not None:
+        logits = top_k_filter(logits, s.top_k)
+    if s.top_p is not None and s.top_p < 1:
+        logits = top_p_filter(logits, s.top_p)
+    probs = torch.softmax(logits, dim=-1)
+    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
