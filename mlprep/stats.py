@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from mlprep.scheduler import fsrs_card, tomorrow
+from mlprep.scheduler import fsrs_card, stability, tomorrow
 from mlprep.schema import Question
 from mlprep.store import Store
 
@@ -87,7 +87,7 @@ def _topics(cards, seen_ids: set[str], questions: list[Question] | None) -> dict
         if qid not in seen_ids:
             continue
         seen[card.topic] += 1
-        if (fsrs_card(card).stability or 0.0) >= MASTERED_DAYS:
+        if stability(card) >= MASTERED_DAYS:
             mastered[card.topic] += 1
     out = {}
     for topic in sorted(set(totals) | set(seen)):
