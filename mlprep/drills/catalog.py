@@ -17,6 +17,7 @@ import yaml
 from mlprep.content import content_dir
 from mlprep.errors import MlprepError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FIRST_LINE_RE = re.compile(r"^#\s*mlprep drill:\s*([A-Za-z0-9_]+)\s*$")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -70,7 +71,7 @@ class Drill:
         """The ordered hints: a YAML list in hints.yaml, or hints.md blocks separated by '---' lines."""
         yaml_file, md_file = self.path / "hints.yaml", self.path / "hints.md"
         if yaml_file.is_file():
-            data = yaml.safe_load(yaml_file.read_text(encoding="utf-8"))
+            data = yaml.load(yaml_file.read_text(encoding="utf-8"), Loader=_LOADER)
             if not isinstance(data, list) or not all(isinstance(h, str) and h.strip() for h in data):
                 raise MlprepError("hints.yaml must be a list of non-empty strings", path=yaml_file)
             return [h.strip() for h in data]
@@ -85,7 +86,7 @@ def load_drill(folder: Path) -> Drill:
     if not NAME_RE.match(name):
         raise MlprepError("a drill folder name must be lowercase letters, digits and _", path=folder)
     try:
-        meta = yaml.safe_load(meta_file.read_text(encoding="utf-8"))
+        meta = yaml.load(meta_file.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise MlprepError(f"malformed YAML: {exc}", path=meta_file, line=None if line is None else line + 1) from None
@@ -130,23 +131,29 @@ def _check_files(drill: Drill) -> None:
         raise MlprepError("no reference solution (solutions/<name>.py)", path=drill.solution)
 
 
+def _folders() -> dict[str, Path]:
+    root = content_dir("drills")
+    if not root.is_dir():
+        return {}
+    return {p.name: p for p in sorted(root.iterdir()) if (p / "drill.yaml").is_file()}
+
+
 def catalog() -> dict[str, Drill]:
     """Every drill under the bundled drills folder, by name."""
-    root = content_dir("drills")
-    folders = sorted(p for p in root.iterdir() if (p / "drill.yaml").is_file()) if root.is_dir() else []
-    return {f.name: load_drill(f) for f in folders}
+    return {name: load_drill(folder) for name, folder in _folders().items()}
 
 
 def find_drill(name: str) -> Drill:
-    """The drill called ``name``; a path-like or unknown name is an MlprepError (exit 2)."""
+    """The drill called ``name`` (only its folder is read); a path-like or unknown name is an
+    MlprepError (exit 2)."""
     if not NAME_RE.match(name):
         raise MlprepError(f"{name!r} is not a drill name (lowercase letters, digits and _); see `mlprep drills`")
-    drills = catalog()
-    if name not in drills:
-        close = difflib.get_close_matches(name, list(drills), n=1)
+    folder = content_dir("drills") / name
+    if not (folder / "drill.yaml").is_file():
+        close = difflib.get_close_matches(name, list(_folders()), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "; see `mlprep drills`"
         raise MlprepError(f"unknown drill {name!r}{hint}")
-    return drills[name]
+    return load_drill(folder)
 
 
 def drill_for_file(path: Path, name: str | None = None) -> Drill:
@@ -157,7 +164,7 @@ def drill_for_file(path: Path, name: str | None = None) -> Drill:
         match = FIRST_LINE_RE.match(fh.readline().strip())
     if match:
         return find_drill(match.group(1))
-    if NAME_RE.match(path.stem) and path.stem in catalog():
+    if NAME_RE.match(path.stem) and path.stem in _folders():
         return find_drill(path.stem)
     raise MlprepError("cannot tell which drill this file is for: make its first line "
                       "'# mlprep drill: NAME' or pass --drill NAME", path=path)

@@ -77,6 +77,10 @@ class BlackBox:
     name: str = "black box"
     max_calls: int = 10_000
 
+    def __call__(self, *args: Any) -> Any:
+        """Called in-process (not through a sandbox), it is simply ``fn``."""
+        return self.fn(*args)
+
 
 # -- encoding ---------------------------------------------------------------------------------
 
