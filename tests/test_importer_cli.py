@@ -149,3 +149,9 @@ def test_two_notes_with_one_file_name_are_refused(cli, tmp_path):
         ),
         "n.md",
     )
+
+
+def test_out_that_is_a_file_is_exit_2(cli, tmp_path):
+    target = tmp_path / "bank.yaml"
+    target.write_text("[]\n", encoding="utf-8")
+    one_line_error(cli("import", write(tmp_path), "--out", target), "bank.yaml", "folder")

@@ -139,3 +139,27 @@ def test_same_question_in_two_notes_gets_two_distinct_ids(cli, tmp_path):
     assert problems == [] and len({q.id for q in questions}) == 2
     report = run_import(cli, b, out)["banks"][0]  # and the second one's id is stable too
     assert len(report["kept"]) == 1
+
+
+def test_a_lightly_reworded_heading_question_keeps_its_id(cli, tmp_path):
+    note, out = tmp_path / "code.md", tmp_path / "banks"
+    note.write_text(
+        "# Coding\n\n### 1. Write top-k sampling in numpy\nSort and keep k.\n\n## Improving latency\n\nProfile first.\n",
+        encoding="utf-8",
+    )
+    run_import(cli, note, out)
+    before = bank(out)
+    note.write_text(
+        "# Coding\n\n### 1. Write top-k sampling with numpy\nSort and keep k.\n\n## Improving the latency\n\nProfile first.\n",
+        encoding="utf-8",
+    )
+    report = run_import(cli, note, out)["banks"][0]
+    after = bank(out)
+    assert (
+        after["Write top-k sampling with numpy"]["id"]
+        == before["Write top-k sampling in numpy"]["id"]
+    )
+    assert (
+        after["Explain: Improving the latency"]["id"] == before["Explain: Improving latency"]["id"]
+    )
+    assert report["added"] == [] and report["removed"] == [] and len(report["changed"]) == 2

@@ -44,20 +44,29 @@ def dump_bank(questions: list[Question], note: str) -> str:
 
 def write_bank(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a reader never sees half a bank)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise MlprepError(
+            f"cannot write the bank here: {exc.strerror}; choose another --out", path=path
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise MlprepError(f"cannot write the bank: {exc.strerror}", path=path) from None
         raise
 
 
 def existing_banks(out_dir: Path) -> dict[Path, list[Question]]:
     """The valid banks already in ``out_dir``; a broken one is a user error (it would be overwritten)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise MlprepError("--out must be a folder, and this is a file", path=out_dir)
     if not out_dir.is_dir():
         return {}
     banks: dict[Path, list[Question]] = {}

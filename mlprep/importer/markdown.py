@@ -103,7 +103,7 @@ def _unwrap(raw: list[str], start: int) -> set[int]:
 
     The wrapper is a bare fence at the top of the note (after an optional title) whose content
     holds question markers: the content is the note, not code. Its closing fence, if any, is the
-    last non-blank line.
+    last non-blank line. (A fence marked ``md`` at the top shows Markdown source: it stays code.)
     """
     first = next((i for i in range(start, len(raw)) if raw[i].strip()), None)
     if first is not None and HEADING_RE.match(raw[first]):

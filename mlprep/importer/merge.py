@@ -45,8 +45,14 @@ class BankPlan:
 
 
 def _source(q: Question) -> tuple[str, str]:
+    """(note file, heading) of a question; a heading the question itself names counts as its own
+    section (the question of a ``### 2. Write …`` heading or an ``Explain: <title>`` card), so
+    rewording the heading with the question still finds the old one."""
     source = q.source or {}
-    return str(source.get("file", "")), str(source.get("heading", ""))
+    heading = str(source.get("heading", ""))
+    if heading and heading.lower() in q.question.lower():
+        heading = "(its own heading)"
+    return str(source.get("file", "")), heading
 
 
 def _reworded(new: Question, candidates: list[Question]) -> Question | None:
