@@ -169,6 +169,9 @@ class Store:
             _check_ours(self._db, self.path)
             self._db.execute("PRAGMA journal_mode=WAL")
             _migrate(self._db, self.path)
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise MlprepError(f"cannot use the progress database: {exc}", path=self.path) from None
         except BaseException:
             self._db.close()
             raise
@@ -330,28 +333,44 @@ class Store:
 
     # -- transactions ----------------------------------------------------------------------
     def _write(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self.path)
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (or ``ROLLBACK`` on error); nests as a no-op."""
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (or ``ROLLBACK`` on error); nests as a no-op.
 
-    def __init__(self, db: sqlite3.Connection):
+    An SQLite failure (locked past the busy timeout, disk full, read-only file) becomes an
+    MlprepError naming the database."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path):
         self.db = db
+        self.path = path
         self.outer = False
 
     def __enter__(self) -> None:
         if not self.db.in_transaction:
-            self.db.execute("BEGIN IMMEDIATE")
+            self._run("BEGIN IMMEDIATE")
             self.outer = True
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if not self.outer:
-            return
-        if exc_type is None:
-            self.db.execute("COMMIT")
-        else:
+        if self.outer and exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error as commit_error:
+                exc = commit_error
+        if self.outer and self.db.in_transaction:
             self.db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            self._fail(exc)
+
+    def _run(self, sql: str) -> None:
+        try:
+            self.db.execute(sql)
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: sqlite3.Error) -> None:
+        raise MlprepError(f"cannot write the progress database: {exc}", path=self.path) from None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -396,21 +415,18 @@ def _check_ours(db: sqlite3.Connection, path: Path) -> None:
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
     """Apply each missing migration in its own transaction."""
-    try:
-        with _Transaction(db):
-            db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        for name, step in MIGRATIONS:
-            with _Transaction(db):
-                # Re-read inside the write lock: another process may have just applied it.
-                done = db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone()
-                if not done:
-                    step(db)
-                    db.execute(
-                        "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-                        (name, iso(datetime.now(timezone.utc))),
-                    )
-    except sqlite3.DatabaseError as exc:
-        raise MlprepError(f"cannot update the progress database: {exc}", path=path) from None
+    with _Transaction(db, path):
+        db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, step in MIGRATIONS:
+        with _Transaction(db, path):
+            # Re-read inside the write lock: another process may have just applied it.
+            done = db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone()
+            if not done:
+                step(db)
+                db.execute(
+                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                    (name, iso(datetime.now(timezone.utc))),
+                )
 
 
 def db_path() -> Path:

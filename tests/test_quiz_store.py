@@ -187,3 +187,22 @@ def test_two_processes_writing_at_once(mlprep_home):
         assert len(store.reviews()) == 120
         assert len(store.cards()) == 10
     assert sqlite3.connect(db_path()).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_database_locked_too_long_is_a_clear_error_not_a_traceback(mlprep_home, monkeypatch):
+    monkeypatch.setattr("mlprep.store.BUSY_TIMEOUT_MS", 50)
+    store = open_store()
+    holder = sqlite3.connect(db_path(), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(MlprepError, match="locked") as err:
+            store.set_setting("k", "v")
+        assert str(db_path()) in str(err.value)
+        with pytest.raises(MlprepError, match="locked"):
+            open_store()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        store.close()
+    with open_store() as store:
+        assert store.setting("k") is None
