@@ -146,6 +146,12 @@ def rate(
     and the lapse that reaches ``settings.leech_lapses`` marks the card a leech and suspends it."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1-4, got {rating}")
+    with store.write():  # read and write the card under one lock: another session may be rating too
+        return _rate(store, qid, topic, rating, now, settings, mode, cram, duration_s, typed_score)
+
+
+def _rate(store: Store, qid: str, topic: str, rating: int, now: datetime, settings: Settings,
+          mode: str, cram: bool, duration_s: float | None, typed_score: int | None) -> Rated:
     before = store.card(qid)
     state_before = fsrs_state(before)
     if cram:
@@ -165,24 +171,24 @@ def rate(
     return Rated(rid, after, became_leech)
 
 
-def _flag(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
-    return store.card(qid) or new_card(qid, topic, now)
+def _update(store: Store, qid: str, topic: str, now: datetime, **changes: object) -> CardRow:
+    """Change a card's flags (creating its record for a card never rated) under one lock."""
+    with store.write():
+        row = store.card(qid) or new_card(qid, topic, now)
+        for key, value in changes.items():
+            setattr(row, key, value)
+        store.save_card(row)
+    return row
 
 
 def bury(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
     """Hide the card until tomorrow."""
-    row = _flag(store, qid, topic, now)
-    row.buried_until = tomorrow(now)
-    store.save_card(row)
-    return row
+    return _update(store, qid, topic, now, buried_until=tomorrow(now))
 
 
 def suspend(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
     """Take the card out of every session until it is unsuspended."""
-    row = _flag(store, qid, topic, now)
-    row.suspended = True
-    store.save_card(row)
-    return row
+    return _update(store, qid, topic, now, suspended=True)
 
 
 def undo(store: Store, review_id: int) -> str:

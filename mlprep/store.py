@@ -198,7 +198,7 @@ class Store:
         return {r[0]: _card(r) for r in self._db.execute(f"SELECT {_CARD_COLS} FROM cards")}
 
     def save_card(self, card: CardRow) -> None:
-        with self._write():
+        with self.write():
             self._upsert(card)
 
     def _upsert(self, card: CardRow) -> None:
@@ -214,7 +214,7 @@ class Store:
         """Unsuspend these cards (every suspended card when None); returns the ids changed.
 
         A leech keeps its leech tag."""
-        with self._write():
+        with self.write():
             suspended = [r[0] for r in self._db.execute("SELECT qid FROM cards WHERE suspended = 1 ORDER BY qid")]
             chosen = suspended if qids is None else [q for q in suspended if q in set(qids)]
             self._db.executemany("UPDATE cards SET suspended = 0 WHERE qid = ?", [(q,) for q in chosen])
@@ -238,7 +238,7 @@ class Store:
 
         Both happen in one committed transaction; returns the review's id for :meth:`undo_review`.
         """
-        with self._write():
+        with self.write():
             before = self.card(qid)
             cur = self._db.execute(
                 "INSERT INTO reviews (qid, at, rating, mode, cram, duration_s, typed_score, state_before, card_before)"
@@ -251,7 +251,7 @@ class Store:
 
     def undo_review(self, review_id: int) -> str:
         """Mark a review undone and put its card back as it was before. Returns the card's id."""
-        with self._write():
+        with self.write():
             row = self._db.execute(
                 "SELECT qid, cram, card_before, undone FROM reviews WHERE id = ?", (review_id,)
             ).fetchone()
@@ -299,7 +299,7 @@ class Store:
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        with self._write():
+        with self.write():
             self._db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
 
     # -- drills ----------------------------------------------------------------------------
@@ -307,7 +307,7 @@ class Store:
         self, drill: str, status: str, passed: int, failed: int, errors: int, total: int, duration_s: float
     ) -> None:
         """Log one graded attempt at a drill (committed at once)."""
-        with self._write():
+        with self.write():
             self._db.execute(
                 "INSERT INTO drill_attempts (drill, at, status, passed, failed, errors, total, duration_s)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -332,7 +332,9 @@ class Store:
         return results
 
     # -- transactions ----------------------------------------------------------------------
-    def _write(self) -> _Transaction:
+    def write(self) -> _Transaction:
+        """One write transaction (``with store.write(): ...``); the methods above nest inside it,
+        so a read-modify-write of a card is atomic even with another session writing."""
         return _Transaction(self._db, self.path)
 
 
