@@ -183,6 +183,16 @@ def test_keras_net_shapes(q):
     assert mentions(answer, sizes[-1], 0) and f"{sizes[-1]}x{sizes[-1]}" in answer
 
 
+def test_conv_weight_shape_and_densenet_width(q):
+    shape = tuple(nn.Conv2d(3, 64, 5).weight.shape)
+    assert q("cnn.weight-shape").correct == str(shape)
+    block_in, growth, layers = 64, 32, 6
+    x = torch.zeros(1, block_in, 4, 4)
+    for _ in range(layers):  # each layer concatenates `growth` new maps to everything before it
+        x = torch.cat([x, nn.Conv2d(x.shape[1], growth, 3, padding=1)(x)], dim=1)
+    assert_answer(q("cnn.densenet"), x.shape[1])
+
+
 def test_impulse_probe_recovers_conv_weights(q):
     torch.manual_seed(0)
     conv = nn.Conv2d(3, 3, 3)
@@ -497,6 +507,18 @@ def test_int4_group_scales(q):
     assert_answer(q("transformers-llm.int4-group-scales"), bits, 4 + 16 / 32)
 
 
+def test_mixtral_parameter_counts(q):
+    d, ffn, n_layers, experts, vocab, kv_dim = 4096, 14336, 32, 8, 32000, 1024  # Mixtral 8x7B config
+    attention = 2 * d * d + 2 * d * kv_dim  # q and o full width; k and v for 8 KV heads of 128
+    expert = 3 * d * ffn  # SwiGLU: gate, up, down
+    shared = n_layers * (attention + experts * d + 2 * d) + 2 * vocab * d + d  # + router, norms, embeddings, head
+    stored = shared + n_layers * experts * expert
+    active = shared + n_layers * 2 * expert
+    question = q("transformers-llm.moe-active-parameters")
+    assert_choice(question, round(stored / 1e9), round(active / 1e9))
+    assert_answer(question, round(stored / 1e9, 1), round(active / 1e9, 1))
+
+
 def test_bradley_terry_probability(q):
     p = torch.sigmoid(torch.tensor(2.0 - 1.0)).item()
     assert_choice(q("transformers-llm.reward-model-probability"), round(p, 3))
@@ -617,3 +639,10 @@ def test_mfu_and_training_time(q):
     seconds = 6 * 7e9 * 1e12 / (1024 * 312e12 * 0.5)
     question = q("training-at-scale.training-time-estimate")
     assert_answer(question, 4.2e22, float(f"{seconds:.1e}"), round(seconds / 86_400, 1))
+
+
+def test_eight_bit_optimizer_states(q):
+    params = 7e9
+    fp32 = 2 * torch.empty(0, dtype=torch.float32).element_size() * params
+    int8 = 2 * torch.empty(0, dtype=torch.int8).element_size() * params
+    assert_choice(q("training-at-scale.8bit-optimizer"), fp32 / 1e9, int8 / 1e9)
