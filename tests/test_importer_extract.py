@@ -340,3 +340,31 @@ def test_obsidian_callout_wikilinks_and_images_in_answers():
 def test_same_question_twice_keeps_the_answered_one():
     found = extract(scan("Q: Dup?\n\nQ: Dup?\nA: the answer\n"))
     assert [(c.question, c.answer, c.line) for c in found.cards] == [("Dup?", "the answer", 3)]
+
+
+def test_a_question_list_stays_in_its_sections_answer_but_alone_makes_no_section_card():
+    note = """\
+    ## Overfitting
+    Some interesting stuff:
+
+    1. Batch norm doesn't work in RL. Why ?
+    2. How to give the location information ?
+
+    RL is noisy.
+
+    ## Coding
+    1. Write top-k sampling
+    2. Implement LR with numpy
+    """
+    found = cards(note)
+    assert [(c.question, c.origin) for c in found] == [
+        ("Explain: Overfitting", "explain"),
+        ("Batch norm doesn't work in RL. Why ?", "list"),
+        ("How to give the location information ?", "list"),
+        ("Write top-k sampling", "list"),
+        ("Implement LR with numpy", "list"),
+    ]
+    assert found[0].answer == (
+        "Some interesting stuff:\n\n1. Batch norm doesn't work in RL. Why ?\n"
+        "2. How to give the location information ?\n\nRL is noisy."
+    )

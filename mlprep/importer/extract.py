@@ -257,22 +257,28 @@ class _Extractor:
             )
         )
 
-    def body(self, unit: _Unit) -> list[int]:
-        """The section's own lines that no inline card used (inline cards are collected)."""
+    def body(self, unit: _Unit) -> tuple[list[int], list[int]]:
+        """The section's answer lines and, of those, the ones that are not question lists.
+
+        Inline cards are collected and their lines left out; a list of questions stays in the
+        answer (it is part of what the section says) but alone it makes no section card.
+        """
         found = InlineFinder(self.lines, unit.start + 1, unit.end, self.heading_at, self.warn).run()
         self.cards.extend(found.cards)
-        return [i for i in range(unit.start + 1, unit.end) if i not in found.used]
+        span = range(unit.start + 1, unit.end)
+        answer = [i for i in span if i not in found.used or i in found.listed]
+        return answer, [i for i in answer if i not in found.listed]
 
     def has_text(self, indices: list[int]) -> bool:
         return any(self.lines[i].kind not in ("blank", "rule") for i in indices)
 
     def section(self, k: int, units: list[_Unit], skip: set[int]) -> None:
         unit = units[k]
-        body = self.body(unit)
+        body, own_text = self.body(unit)
         asks = looks_like_question(unit.title)
         if not unit.title:
             return
-        if self.has_text(body):
+        if self.has_text(own_text):
             if k == 0 and unit.rank == 1 and len(units) > 1 and not asks:
                 return  # the note's title over its introduction
             self.section_card(unit, body)
@@ -294,8 +300,8 @@ class _Extractor:
             and not looks_like_question(nxt.title)
         ):
             skip.add(k + 1)  # "**Testing ML models**" over "# Testing": one section
-            absorbed = self.body(nxt)
-            if self.has_text(absorbed):
+            absorbed, absorbed_text = self.body(nxt)
+            if self.has_text(absorbed_text):
                 self.section_card(unit, [nxt.start, *absorbed])
             return
         if asks:

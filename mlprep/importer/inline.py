@@ -73,6 +73,7 @@ class InlineFinder:
         self.heading_at, self.warn = heading_at, warn
         self.cards: list[Card] = []
         self.used: set[int] = set()
+        self.listed: set[int] = set()  # the lines of question lists (also in ``used``)
 
     def free(self, i: int, kind: str = "text") -> bool:
         return self.lo <= i < self.hi and i not in self.used and self.lines[i].kind == kind
@@ -131,7 +132,8 @@ class InlineFinder:
             if len(items) >= 2 and not continued and all(looks_like_question(t) for t in texts):
                 for k, text in zip(items, texts, strict=True):
                     self.add(*split_list_question(text), "list", [k])
-                self.used.update(range(items[0], items[-1] + 1))
+                self.listed.update(range(items[0], items[-1] + 1))
+                self.used |= self.listed
             i = j
 
     def separators(self) -> None:
