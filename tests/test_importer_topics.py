@@ -1,0 +1,45 @@
+"""Topic and tag inference, and the overrides."""
+
+from __future__ import annotations
+
+from mlprep.importer.card import Card
+from mlprep.importer.topics import assign, front_matter_tags, slug
+
+
+def card(question, answer="", heading=""):
+    return Card(question, answer, 1, heading, "qa")
+
+
+def test_keywords_pick_the_topic_question_first_then_heading_then_answer():
+    cards = [
+        card("What does top-p sampling keep?", "the nucleus"),
+        card("Why divide by sqrt(d)?", "so attention scores stay small", heading="Transformers"),
+        card("Implement LR with numpy"),
+        card("What is your favourite colour?"),
+    ]
+    (t1, tags1), (t2, _), (t3, tags3), (t4, _) = assign(cards, {})
+    assert (t1, t2, t3) == ("sampling", "transformers", "coding")
+    assert tags3 == []  # "coding" is its topic, so not a tag as well
+    assert t4 == "sampling"  # no keyword: the note's most common topic
+    assert tags1 == []
+
+
+def test_front_matter_tags_heading_tag_runner_up_topic_and_flags():
+    front = {"tags": ["#interview", "nlp"]}
+    ((topic, tags),) = assign(
+        [card("What is a KV cache?", heading="Inference tricks")], front, tags=["week1"]
+    )
+    assert topic == "transformers"
+    assert tags == ["interview", "nlp", "inference-tricks", "inference-deployment", "week1"]
+
+
+def test_topic_flag_and_front_matter_topic_override_inference():
+    c = card("What does top-k sampling keep?")
+    assert assign([c], {"topic": "decoding"})[0][0] == "decoding"
+    assert assign([c], {"topic": "decoding"}, topic="llm")[0][0] == "llm"
+
+
+def test_front_matter_tags_forms_and_slug():
+    assert front_matter_tags({"tags": "ml, #cnn  vision"}) == ["ml", "cnn", "vision"]
+    assert front_matter_tags({"tags": 3}) == []
+    assert slug("Machine Learning 🤖 (basics)") == "machine-learning-basics"
