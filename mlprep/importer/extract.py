@@ -12,7 +12,8 @@ next one. Then:
   with the section body as its answer (unanswered when the body is empty);
 - any other section with a body gives ``Explain: <title>``; a title with no body of its own over
   deeper sections is a container; a bold title over a higher heading takes that heading's body;
-- cards written inline (see ``inline``) are taken out of section bodies first;
+- cards written inline (see ``inline``) are taken out of section bodies first, except question
+  lists, which stay in the answer (but a body that is only a question list makes no card);
 - numbered-list questions are dropped when the note answers the same question elsewhere.
 """
 
