@@ -469,3 +469,87 @@ def test_output_bias_for_the_base_rate(bank):
     bias = math.log(0.01 / 0.99)
     assert math.isclose(torch.sigmoid(torch.tensor(bias)).item(), 0.01, rel_tol=1e-5)
     check_choice(bank["deep-learning.output-bias-init"], [bias], 5e-4)
+
+
+# --- second batch: evaluation, kernels, boosting, puzzles, moving averages ------------------------
+
+
+def test_brier_score_and_mcc(bank):
+    from sklearn.metrics import brier_score_loss, matthews_corrcoef
+
+    q = bank["ml-fundamentals.brier-score"]
+    y, p = [1, 0, 0], [0.9, 0.2, 0.6]
+    check_choice(q, [brier_score_loss(y, p)], 5e-4)
+    check_answer(q, [np.abs(np.subtract(y, p)).mean(), np.square(np.subtract(y, p)).sum()], 5e-4)
+    tp, fp, fn, tn = 40, 10, 20, 930
+    truth = [1] * (tp + fn) + [0] * (fp + tn)
+    pred = [1] * tp + [0] * fn + [1] * fp + [0] * tn
+    check_choice(bank["ml-fundamentals.mcc"], [matthews_corrcoef(truth, pred)], 5e-4)
+
+
+def test_accuracy_confidence_interval(bank):
+    from scipy import stats
+
+    acc, n = 0.9, 400
+    half_width = stats.norm.ppf(0.975) * math.sqrt(acc * (1 - acc) / n)
+    check_choice(bank["ml-fundamentals.test-set-uncertainty"], [100 * acc, 100 * half_width], 0.05)
+
+
+def test_svm_margin_and_rbf_kernel(bank):
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    w = np.array([3.0, 4.0])
+    check_choice(bank["classical-ml.svm-margin-width"], [2 / np.linalg.norm(w)], 1e-9)
+    q = bank["classical-ml.rbf-kernel-value"]
+    x, z = np.zeros((1, 2)), np.ones((1, 2))
+    check_choice(q, [rbf_kernel(x, z, gamma=0.5).item()], 5e-4)
+    check_answer(q, [math.exp(-0.5 * math.sqrt(2)), rbf_kernel(x, z, gamma=1.0).item()], 5e-4)
+
+
+def test_adaboost_vote_and_reweighting(bank):
+    error = 0.2
+    alpha = 0.5 * math.log((1 - error) / error)
+    weights = np.full(10, 0.1)
+    wrong = np.arange(10) < 2  # 20% of the weight is misclassified
+    updated = weights * np.exp(np.where(wrong, alpha, -alpha))
+    assert math.isclose(updated[wrong].sum() / updated.sum(), 0.5)  # the next learner sees a coin flip
+    check_choice(bank["classical-ml.adaboost-weight"], [alpha, updated[0] / weights[0]], 5e-4)
+
+
+def test_dice_puzzles(bank):
+    from fractions import Fraction
+
+    faces = range(1, 7)
+    expected_max = Fraction(sum(max(a, b) for a in faces for b in faces), 36)
+    check_choice(bank["probability-statistics.max-of-two-dice"], [float(expected_max)], 5e-3)
+    collector = float(6 * sum(Fraction(1, k) for k in faces))
+    rolls = np.random.default_rng(0).integers(0, 6, size=(20_000, 120))
+    seen = np.bitwise_or.accumulate(1 << rolls, axis=1)  # bit i set once face i has appeared
+    assert (seen[:, -1] == 63).all()
+    simulated = (np.argmax(seen == 63, axis=1) + 1).mean()
+    assert math.isclose(simulated, collector, abs_tol=0.2)
+    check_choice(bank["probability-statistics.coupon-collector"], [collector], 0.05)
+
+
+def test_correlation_of_x_with_x_plus_y(bank):
+    x, y = np.random.default_rng(0).normal(size=(2, 200_000))
+    simulated = np.corrcoef(x, x + y)[0, 1]
+    assert math.isclose(simulated, 1 / math.sqrt(2), abs_tol=0.01)
+    check_choice(bank["probability-statistics.corr-x-sum"], [1 / math.sqrt(2)], 5e-4)
+
+
+def test_bernoulli_variance_and_survey_size(bank):
+    p = np.linspace(0, 1, 10_001)
+    q = bank["probability-statistics.bernoulli-variance"]
+    assert "{{c2::0.25}}" in q.question and math.isclose((p * (1 - p)).max(), 0.25)
+    check_answer(q, [math.ceil((1.96 * 0.5 / 0.03) ** 2)], 1.0)
+
+
+def test_ema_bias_correction(bank):
+    beta, average, weight = 0.9, 0.0, 0.0
+    for _ in range(10):  # average a constant 1.0; `weight` tracks the mass put on real values
+        average = beta * average + (1 - beta) * 1.0
+        weight = beta * weight + (1 - beta)
+    assert math.isclose(average, weight)
+    check_choice(bank["optimization.ema-bias"], [weight, weight], 5e-4)
+    check_answer(bank["optimization.ema-bias"], [1 - weight], 5e-4)
