@@ -111,14 +111,22 @@ def test_wikilinks_images_and_img_tags():
 
 
 def test_headings_rules_and_hash_tags():
-    rows = kinds("# Title\n#tag is text\n---\n###   Deep ###\n#\n")
+    rows = kinds("# Title\n#tag is text\n\n---\n###   Deep ###\n#\n")
     assert rows[0][1:] == ("heading", "# Title")
     assert rows[1][1] == "text"
-    assert rows[2][1] == "rule"
+    assert rows[3][1] == "rule"
     assert scan("###   Deep ###\n").lines[0].title == "Deep"
-    assert rows[4][1] == "rule"
+    assert rows[5][1] == "rule"
 
 
 def test_crlf_bom_and_tabs():
     result = scan("\ufeffQ: a?\r\nA:\tb  \r\n")
     assert [line.text for line in result.lines[:2]] == ["Q: a?", "A:  b"]
+
+
+def test_setext_headings_but_not_rules_under_longer_paragraphs_or_markers():
+    rows = kinds("Title\n=====\n\nSection\n---\ntext\n\none\ntwo\n---\n\nQ: a?\n---\n- item\n---\n")
+    assert rows[0] == (1, "heading", "# Title")
+    assert rows[2] == (4, "heading", "## Section")
+    assert [r[1] for r in rows[5:8]] == ["text", "text", "rule"]  # two-line paragraph, then a rule
+    assert [r[1] for r in rows[9:]] == ["text", "rule", "text", "rule"]

@@ -6,6 +6,7 @@ number, after taking care of what would otherwise confuse the card extractor:
 - YAML front matter (its ``tags`` and ``topic`` are returned, the lines are dropped);
 - a note wholly wrapped in one ```` ``` ```` fence (the wrapper is removed);
 - fenced code with ```` ``` ```` or ``~~~``, nested by fence length and character;
+- setext headings (a one-line paragraph underlined with ``===`` or ``---``);
 - Obsidian callouts ``> [!info]- Title`` (unwrapped: the title becomes ``*Title*``);
 - ``%%…%%`` and ``<!-- … -->`` comments, inline or over many lines (dropped; an opener that is
   never closed is kept as text and reported, so it cannot swallow the rest of the note);
@@ -35,6 +36,8 @@ QUESTION_MARK_RE = re.compile(
 ANSWER_MARK_RE = re.compile(
     r"^\s*(?:\*\*|__)?(?:A|Ans|Answer)\s*\d*\s*(?:\*\*|__)?\s*:(?!:)\s*(?:\*\*|__)?\s*(.*)$", re.I
 )
+SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_NOT_SETEXT = re.compile(r"^\s*(?:[-*+>|]|\d+[.)]\s|\*\*.*\*\*$)")  # list items, quotes, tables
 _INLINE_COMMENT = re.compile(r"<!--.*?-->|%%.*?%%")
 _OPENERS = (("<!--", "-->"), ("%%", "%%"))
 
@@ -201,7 +204,8 @@ def scan(text: str) -> Scan:
         line, i = _strip_comments(raw, i, line, warnings, holding)
         if line is None:
             continue
-        lines.append(_classify(no, line))
+        if not _setext(lines, no, line):
+            lines.append(_classify(no, line))
     if fence is not None:
         warnings.append(
             (fence_line, "code fence is never closed; the rest of the note was read as code")
@@ -248,6 +252,25 @@ def _first_outside_code(line: str, token: str) -> int | None:
             return pos
         pos = line.find(token, pos + 1)
     return None
+
+
+def _setext(lines: list[Line], no: int, line: str) -> bool:
+    """Turn a one-line paragraph underlined with ``===`` or ``---`` into a heading (in place)."""
+    m = SETEXT_RE.match(line)
+    if not m or not lines or lines[-1].kind != "text" or lines[-1].no != no - 1:
+        return False
+    title = lines[-1]
+    if len(lines) > 1 and lines[-2].kind == "text" and lines[-2].no == no - 2:
+        return False  # a longer paragraph: leave it (and the rule) alone
+    if (
+        _NOT_SETEXT.match(title.text)
+        or QUESTION_MARK_RE.match(title.text)
+        or ANSWER_MARK_RE.match(title.text)
+    ):
+        return False
+    level = 1 if m.group(1)[0] == "=" else 2
+    lines[-1] = Line(title.no, f"{'#' * level} {title.text.strip()}", "heading", level, title.media)
+    return True
 
 
 def _classify(no: int, line: str) -> Line:
