@@ -131,3 +131,10 @@ def test_drill_for_file(tmp_path):
     bad.write_text("# mlprep drill: nope\n")
     with pytest.raises(MlprepError, match="unknown drill 'nope'"):
         drill_for_file(Path(bad))
+
+
+def test_a_drill_may_not_shadow_a_module(fake_content):
+    shadow = fake_content.parent / "random"
+    fake_content.rename(shadow)
+    with pytest.raises(MlprepError, match="also a module the grader imports"):
+        load_drill(shadow)

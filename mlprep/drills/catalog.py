@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from mlprep.content import content_dir
 from mlprep.errors import MlprepError
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The learner's file is imported under the drill's name: it must not shadow a real module.
+RESERVED_NAMES = frozenset(sys.stdlib_module_names) | {"numpy", "torch", "pytest", "mlprep", "yaml", "conftest"}
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FIRST_LINE_RE = re.compile(r"^#\s*mlprep drill:\s*([A-Za-z0-9_]+)\s*$")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -85,6 +88,8 @@ def load_drill(folder: Path) -> Drill:
     meta_file = folder / "drill.yaml"
     if not NAME_RE.match(name):
         raise MlprepError("a drill folder name must be lowercase letters, digits and _", path=folder)
+    if name in RESERVED_NAMES:
+        raise MlprepError(f"{name!r} is also a module the grader imports; rename the drill", path=folder)
     try:
         meta = yaml.load(meta_file.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:

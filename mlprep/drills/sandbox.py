@@ -96,17 +96,25 @@ def _no_fork_filter() -> bytes | None:
     return b"".join(struct.pack("HBBI", *ins) for ins in prog)
 
 
-def _install_filter(program: bytes) -> None:
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def _filter_installer(program: bytes):
+    """Prepare everything in the parent (dlopen and allocation are not safe after fork in a
+    threaded process); the returned function only makes two prctl calls."""
     libc = ctypes.CDLL(None, use_errno=True)
     buf = ctypes.create_string_buffer(program)
-
-    class SockFprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-    fprog = SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
+    fprog = _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
+    pointer = ctypes.byref(fprog)
     pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
-    libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)
-    libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(fprog), 0, 0)
+
+    def install() -> None:
+        libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)
+        libc.prctl(pr_set_seccomp, seccomp_mode_filter, pointer, 0, 0)
+
+    install.keep = (buf, fprog)  # type: ignore[attr-defined]  # alive until the child has exec'd
+    return install
 
 
 def _user_process_count() -> int:
@@ -125,6 +133,7 @@ def _user_process_count() -> int:
 
 def _limiter(limits: Limits):
     program = _no_fork_filter()
+    install_filter = _filter_installer(program) if program is not None else None
     nproc = _user_process_count() + EXTRA_PROCESSES
     memory = limits.memory_mb << 20
 
@@ -135,8 +144,8 @@ def _limiter(limits: Limits):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if hasattr(resource, "RLIMIT_NPROC"):
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-        if program is not None:
-            _install_filter(program)
+        if install_filter is not None:
+            install_filter()
 
     return apply
 
