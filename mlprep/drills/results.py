@@ -19,6 +19,8 @@ class Status(str, Enum):
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class
+
     name: str  # what the test checks, in words a learner understands
     kind: str  # "example" (public, shown in the prompt) or "hidden"
     status: Status
