@@ -163,3 +163,15 @@ def test_a_lightly_reworded_heading_question_keeps_its_id(cli, tmp_path):
         after["Explain: Improving the latency"]["id"] == before["Explain: Improving latency"]["id"]
     )
     assert report["added"] == [] and report["removed"] == [] and len(report["changed"]) == 2
+
+
+def test_importing_two_notes_together_never_hands_one_id_out_twice(cli, tmp_path):
+    a, b, out = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "banks"
+    a.write_text("# A\n\nQ: What is a tensor?\nA: An array.\n", encoding="utf-8")
+    b.write_text("# B\n\nQ: What is a tensor?\nA: A multilinear map.\n", encoding="utf-8")
+    first = run_import(cli, a, out)["banks"][0]["added"]
+    r = cli("import", b, a, "--out", out, "--json")  # b first: it must not take a's id
+    report = json.loads(r.stdout)
+    assert report["banks"][1]["kept"] == first
+    questions, problems = validate([out])
+    assert problems == [] and len({q.id for q in questions}) == 2

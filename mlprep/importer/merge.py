@@ -128,18 +128,16 @@ def plan(
             if path in targets or foreign:
                 path = out_dir / f"{note.name}-{slug(note.path.stem) or 'note'}.yaml"
         targets.append(path)
-    taken = {q.id for path, questions in existing.items() for q in questions}
-    for path in set(targets):
-        taken -= {
-            q.id for q in existing.get(path, []) if _source(q)[0] in {n.path.name for n in notes}
-        }
+    existing_ids = {q.id for questions in existing.values() for q in questions}
+    assigned: set[str] = set()
     plans: list[BankPlan] = []
     for note, path in zip(notes, targets, strict=True):
         held = existing.get(path, [])
         old = [q for q in held if _source(q)[0] == note.path.name]
         foreign = [q for q in held if _source(q)[0] != note.path.name]
         new = [replace(q) for q in note.questions]
-        changes = merge(new, old, taken, path.stem)
-        taken |= {q.id for q in new}
+        # a note may reuse its own old ids, never another bank's (nor one given out in this run)
+        changes = merge(new, old, (existing_ids - {q.id for q in old}) | assigned, path.stem)
+        assigned |= {q.id for q in new}
         plans.append(BankPlan(note, path, new + foreign, changes))
     return plans
