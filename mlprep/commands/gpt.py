@@ -117,6 +117,7 @@ def train_gpt(
 
 
 def _train_with_progress(train, cfg, run_dir: Path, **kwargs):
+    """Run ``train`` with a rich progress bar on stderr, started at the first step (not before errors)."""
     from rich.progress import (
         BarColumn,
         Progress,
@@ -125,23 +126,29 @@ def _train_with_progress(train, cfg, run_dir: Path, **kwargs):
         TimeRemainingColumn,
     )
 
-    columns = (
+    bar = Progress(
         TextColumn("[bold]train-gpt[/]"), BarColumn(), TextColumn("iter {task.completed}/{task.total}"),
         TextColumn("loss {task.fields[loss]}"), TextColumn("{task.fields[rate]} tok/s"),
-        TimeElapsedColumn(), TimeRemainingColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=err_console,
     )
-    with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task("train", total=cfg.max_iters, loss="-", rate="-")
+    task = None
 
-        def show(p) -> None:
-            loss = f"{p.loss:.4f}" if p.loss is not None else "-"
-            rate = f"{p.tokens_per_s:,.0f}" if p.tokens_per_s else "-"
-            bar.update(task, completed=p.iter, loss=loss, rate=rate)
-            if p.eval:
-                e = p.eval
-                bar.console.print(f"iter {e['iter']}: val loss {e['val_loss']:.4f}, top-5 acc {e['top5_acc']:.3f}")
+    def show(p) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("train", total=p.max_iters, completed=p.iter, loss="-", rate="-")
+        loss = f"{p.loss:.4f}" if p.loss is not None else "-"
+        rate = f"{p.tokens_per_s:,.0f}" if p.tokens_per_s else "-"
+        bar.update(task, completed=p.iter, loss=loss, rate=rate)
+        if p.eval:
+            e = p.eval
+            bar.console.print(f"iter {e['iter']}: val loss {e['val_loss']:.4f}, top-5 acc {e['top5_acc']:.3f}")
 
+    try:
         return train(cfg, run_dir, on_progress=show, **kwargs).summary
+    finally:
+        bar.stop()
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -152,6 +159,11 @@ def _print_summary(s: dict[str, Any]) -> None:
         f"best val loss {best}, top-5 acc {top5}, {rate} tokens/s, {s['wall_s']:.0f} s on {s['device']}; "
         f"run folder {s['run_dir']}"
     )
+
+
+def unescape(text: str) -> str:
+    """``\\n`` and ``\\t`` typed on a command line become a newline and a tab."""
+    return text.replace("\\n", "\n").replace("\\t", "\t")
 
 
 def _sampling(temperature: float, top_k: int | None, top_p: float | None, repetition_penalty: float):
@@ -171,7 +183,7 @@ def generate(
     top_k: Annotated[int | None, typer.Option("--top-k", min=1, help="Sample among the k most likely characters.")] = None,
     top_p: Annotated[float | None, typer.Option("--top-p", help="Nucleus: the smallest set reaching this probability.")] = None,
     repetition_penalty: Annotated[float, typer.Option("--repetition-penalty", help="> 1 discourages characters already present.")] = 1.0,
-    stop: Annotated[str | None, typer.Option("--stop", help="Stop a prompt's text at this string (not printed).")] = None,
+    stop: Annotated[str | None, typer.Option("--stop", help="Stop a prompt's text at this string (not printed; \\n is a newline).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for reproducible sampling.")] = None,
     kv_cache: Annotated[bool, typer.Option("--kv-cache/--no-kv-cache", help="Use the KV cache (default) or recompute every step.")] = True,
     device: DeviceOption = "auto",
@@ -187,6 +199,7 @@ def generate(
 
         _set_threads(threads)
         sampling = _sampling(temperature, top_k, top_p, repetition_penalty)
+        stop = unescape(stop) if stop else None
         path = checkpoint or _default_run("lite")
         if checkpoint is None and not path.exists():
             raise MlprepError("no trained model yet; run `mlprep train-gpt` first or pass --checkpoint", path=path)
