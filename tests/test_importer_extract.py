@@ -368,3 +368,19 @@ def test_a_question_list_stays_in_its_sections_answer_but_alone_makes_no_section
         "Some interesting stuff:\n\n1. Batch norm doesn't work in RL. Why ?\n"
         "2. How to give the location information ?\n\nRL is noisy."
     )
+
+
+def test_question_and_answer_on_one_line():
+    assert qa(
+        "Q: What is 2+2? A: 4\nQ: Capital of Peru? **A:** Lima\nand its river, the Rimac.\n"
+    ) == [
+        ("What is 2+2?", "4"),
+        ("Capital of Peru?", "Lima\nand its river, the Rimac."),
+    ]
+
+
+def test_math_blocks_are_not_card_syntax():
+    note = "## Norms\n$$\n\\|x\\|_2 == \\sqrt{x::y}\n$$\nThe L2 norm.\n"
+    (card,) = cards(note)
+    assert card.question == "Explain: Norms"
+    assert card.answer == "$$\n\\|x\\|_2 == \\sqrt{x::y}\n$$\nThe L2 norm."

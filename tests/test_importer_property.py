@@ -25,6 +25,7 @@ line = st.one_of(
     st.builds("Q: {}".format, words),
     st.builds("**Q:** {}?".format, words),
     st.builds("A: {}".format, words),
+    st.builds("Q: {}? A: {}".format, words, words),
     st.builds(lambda n, t: "#" * n + " " + t, st.integers(1, 7), words),
     st.builds("**{}**".format, words),
     fence,
@@ -33,7 +34,19 @@ line = st.one_of(
     st.builds("{}::{}".format, words, words),
     st.builds("{}:::{}".format, words, words),
     st.sampled_from(
-        ["?", "??", "", "---", "%%", "<!--", "-->", "</details>", "<details><summary>Q?</summary>"]
+        [
+            "?",
+            "??",
+            "",
+            "---",
+            "===",
+            "$$",
+            "%%",
+            "<!--",
+            "-->",
+            "</details>",
+            "<details><summary>Q?</summary>",
+        ]
     ),
     st.builds("{}. {}?".format, st.integers(1, 30), words),
     st.builds("==x== {} {{{{c1::{}}}}}".format, words, words),

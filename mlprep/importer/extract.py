@@ -30,6 +30,7 @@ from mlprep.importer.inline import ITEM_RE, InlineFinder
 from mlprep.importer.markdown import ANSWER_MARK_RE, QUESTION_MARK_RE, Scan
 from mlprep.schema import normalise_text
 
+INLINE_ANSWER_RE = re.compile(r"\s(?:\*\*|__)?A(?:\*\*|__)?:(?:\*\*|__)?\s")
 BOLD_TITLE_RE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
 BOLD_RANK = 7  # a bold title ranks below every heading level
 LIST_MATCH_RATIO = 90  # a list question this close to a question answered elsewhere is the same one
@@ -164,15 +165,20 @@ class _Extractor:
     def qa(self, unit: _Unit) -> None:
         lines, i = self.lines, unit.start
         first = QUESTION_MARK_RE.match(lines[i].text).group(1).strip()
+        same_line = INLINE_ANSWER_RE.search(first)
         answer_at = None
-        for j in range(i + 1, unit.end):
+        for j in range(i + 1, unit.end if not same_line else i + 1):
             if lines[j].kind == "blank":
                 break
             if lines[j].kind == "text" and ANSWER_MARK_RE.match(lines[j].text):
                 answer_at = j
                 break
         replace: dict[int, str] = {}
-        if answer_at is not None:
+        if same_line:  # "Q: What is X? A: Y" on one line; the lines after it add to the answer
+            question = first[: same_line.start()].strip()
+            replace[i] = first[same_line.end() :].strip()
+            lo, q_end = i, i
+        elif answer_at is not None:
             question = "\n".join([first] + [lines[j].text for j in range(i + 1, answer_at)]).strip()
             replace[answer_at] = ANSWER_MARK_RE.match(lines[answer_at].text).group(1).strip()
             lo, q_end = answer_at, answer_at

@@ -5,7 +5,8 @@ number, after taking care of what would otherwise confuse the card extractor:
 
 - YAML front matter (its ``tags`` and ``topic`` are returned, the lines are dropped);
 - a note wholly wrapped in one ```` ``` ```` fence (the wrapper is removed);
-- fenced code with ```` ``` ```` or ``~~~``, nested by fence length and character;
+- fenced code with ```` ``` ```` or ``~~~``, nested by fence length and character, and ``$$``
+  math blocks (read like code: card syntax inside them is not card syntax);
 - setext headings (a one-line paragraph underlined with ``===`` or ``---``);
 - Obsidian callouts ``> [!info]- Title`` (unwrapped: the title becomes ``*Title*``);
 - ``%%…%%`` and ``<!-- … -->`` comments, inline or over many lines (dropped; an opener that is
@@ -82,6 +83,9 @@ def _split_front_matter(
 
 
 def _fence_open(text: str) -> tuple[str, int] | None:
+    """(character, length) of the fence ``text`` opens; ``$$`` alone opens a math block."""
+    if text.strip() == "$$":
+        return "$", 2
     m = FENCE_RE.match(text)
     if not m:
         return None
@@ -92,6 +96,8 @@ def _fence_open(text: str) -> tuple[str, int] | None:
 
 
 def _fence_closes(text: str, fence: tuple[str, int]) -> bool:
+    if fence[0] == "$":
+        return text.strip() == "$$"
     m = FENCE_RE.match(text)
     return (
         bool(m)
@@ -114,7 +120,7 @@ def _unwrap(raw: list[str], start: int) -> set[int]:
     if first is None:
         return set()
     fence = _fence_open(raw[first])
-    if fence is None or FENCE_RE.match(raw[first]).group(2).strip():
+    if fence is None or fence[0] == "$" or FENCE_RE.match(raw[first]).group(2).strip():
         return set()
     if not any(QUESTION_MARK_RE.match(line) for line in raw[first + 1 :]):
         return set()
