@@ -155,3 +155,14 @@ def test_out_that_is_a_file_is_exit_2(cli, tmp_path):
     target = tmp_path / "bank.yaml"
     target.write_text("[]\n", encoding="utf-8")
     one_line_error(cli("import", write(tmp_path), "--out", target), "bank.yaml", "folder")
+
+
+def test_the_cli_loads_the_importer_engine_only_when_importing():
+    import subprocess
+    import sys
+
+    code = "import sys, mlprep.cli; print(sorted(m for m in sys.modules if m.startswith('mlprep.importer')))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
