@@ -103,6 +103,19 @@ def test_density(bank):
     check(bank, "recommender-systems.sparsity", f"{density * 100:.2f}%")
 
 
+def test_implicit_confidence(bank):
+    alpha = 40
+    check(bank, "recommender-systems.implicit-confidence", f"{1 + alpha * 3} and {1 + alpha * 0}")
+
+
+def test_association_rule(bank):
+    n, bread, butter, both = 1000, 100, 200, 50
+    support, confidence = both / n, both / bread
+    lift = confidence / (butter / n)
+    expected = f"support {support:g}, confidence {confidence:g}, lift {lift:g}"
+    check(bank, "recommender-systems.association-rules", expected)
+
+
 # --- inference and deployment --------------------------------------------------------------------
 
 
@@ -174,6 +187,13 @@ def test_raises_block_stops_at_first_exception(bank):
 
 def test_float_sum(bank):
     assert repr(0.1 + 0.2) in bank["mlops-testing.approx"].answer
+
+
+def test_fairness_ratios(bank):
+    rate_a, rate_b = 40 / 100, 20 / 100
+    verdict = "fails" if rate_b / rate_a < 0.8 else "passes"
+    expected = f"difference {rate_a - rate_b:.2f}, ratio {rate_b / rate_a:g}: {verdict} the four-fifths rule"
+    check(bank, "mlops-testing.fairness-metrics", expected)
 
 
 # --- NLP and speech ------------------------------------------------------------------------------
@@ -300,6 +320,44 @@ def test_leaf_gradient(bank):
     w = torch.ones(3, requires_grad=True)
     (w * 2).sum().backward()
     check(bank, "frameworks-api.leaf-grad", f"grad {as_list(w.grad)}")
+
+
+def test_gather_picks_target_log_probs(bank):
+    import torch
+
+    q = bank["frameworks-api.gather"]
+    logp = torch.randn(4, 7).log_softmax(-1)
+    y = torch.tensor([0, 6, 2, 2])
+    expected = logp[torch.arange(4), y]
+
+    def right(expression: str) -> bool:
+        try:
+            out = eval(expression, {"torch": torch, "logp": logp, "y": y})
+        except (RuntimeError, IndexError):
+            return False
+        return out.shape == expected.shape and torch.equal(out, expected)
+
+    assert [c for c in q.choices if right(c)] == [q.correct]
+
+
+def test_expand_is_a_view_and_repeat_copies(bank):
+    import torch
+
+    x = torch.arange(3.0).reshape(1, 3)
+    expanded, repeated = x.expand(4, 3), x.repeat(4, 1)
+    assert expanded.stride(0) == 0 and expanded.data_ptr() == x.data_ptr()
+    assert repeated.data_ptr() != x.data_ptr()
+    assert bank["frameworks-api.expand-vs-repeat"].correct.startswith(
+        "expand makes a stride-0 view"
+    )
+
+
+def test_stack_vs_cat(bank):
+    import torch
+
+    ts = [torch.zeros(2, 3)] * 3
+    cat, stack = torch.cat(ts, dim=0).shape, torch.stack(ts, dim=0).shape
+    check(bank, "frameworks-api.stack-vs-cat", f"cat {tuple(cat)}, stack {tuple(stack)}")
 
 
 def test_argsort(bank):
