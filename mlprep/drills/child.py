@@ -9,6 +9,7 @@ judge believes nothing this process says beyond the data it decodes.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import traceback
 from types import ModuleType
@@ -68,7 +69,12 @@ def load(path: str, module_name: str) -> ModuleType:
 
 
 def serve(channel: Channel, module: ModuleType, user_file: str) -> None:
-    """Answer ``call`` messages until the judge closes the channel."""
+    """Answer ``call`` messages until the judge closes the channel.
+
+    Only this process answers: a copy the learner's code forked (where the kernel allows it)
+    exits instead of writing a second reply into the channel.
+    """
+    me = os.getpid()
 
     def make_box(box_id: int, name: str) -> _Remote:
         return _Remote(channel, box_id, name)
@@ -88,6 +94,8 @@ def serve(channel: Channel, module: ModuleType, user_file: str) -> None:
         except BaseException as exc:  # noqa: BLE001 - report everything, SystemExit included
             out = []
             reply = {"op": "result", "error": error_info(exc, user_file)}
+        if os.getpid() != me:
+            os._exit(0)
         channel.send(reply, out)
 
 
