@@ -30,7 +30,7 @@ from mlprep.drills.protocol import (
     encode,
     pack,
 )
-from mlprep.drills.sandbox import Limits, Sandbox
+from mlprep.drills.sandbox import ChildFailure, Limits, Sandbox
 
 
 def roundtrip(value):
@@ -213,3 +213,23 @@ def test_chi_square_and_frequencies():
         assert_frequencies(np.array([0, 3]), probs, "zero")
     with pytest.raises(DrillFailure, match="outside the vocabulary"):
         assert_frequencies(np.array([0, 9]), probs, "range")
+
+
+def test_a_child_that_stops_reading_cannot_hang_the_judge(tmp_path):
+    user = tmp_path / "stubborn.py"
+    user.write_text(
+        "import os, sys, threading, time\n"
+        "keep = os.dup(int(sys.argv[-2]))\n"
+        "threading.Thread(target=time.sleep, args=(1000,)).start()\n"
+        "os.close(int(sys.argv[-2]))\n"
+        "def f(x):\n    return 1\n"
+    )
+    box = Sandbox(user, "stubborn", Limits(call_timeout_s=0.5))
+    start = time.monotonic()
+    try:
+        box.wait_ready()
+        with pytest.raises(ChildFailure, match="timed out after 0.5 s in the big call"):
+            box.call("f", (np.zeros(2_000_000),), {}, "in the big call")
+    finally:
+        box.kill()
+    assert time.monotonic() - start < 10

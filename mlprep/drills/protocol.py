@@ -236,12 +236,20 @@ class Channel:
         self.read_fd = read_fd
         self.write_fd = write_fd
 
-    def send(self, message: dict, blobs: list[bytes] | None = None) -> None:
+    def send(self, message: dict, blobs: list[bytes] | None = None, deadline: float | None = None) -> None:
+        """Write one frame; with a deadline the write end must be non-blocking (a reader that
+        stops reading then raises ChannelTimeout instead of hanging the writer)."""
         data = memoryview(pack(message, blobs or []))
         while data:
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([], [self.write_fd], [], left)[1]:
+                    raise ChannelTimeout()
             try:
                 written = os.write(self.write_fd, data)
-            except (BrokenPipeError, OSError) as exc:
+            except BlockingIOError:
+                continue
+            except OSError as exc:
                 raise ChannelClosed(str(exc)) from None
             data = data[written:]
 

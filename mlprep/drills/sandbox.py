@@ -192,6 +192,7 @@ class Sandbox:
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
+        os.set_blocking(to_child_w, False)  # sends have deadlines too
         self.channel = Channel(from_child_r, to_child_w)
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
@@ -211,7 +212,8 @@ class Sandbox:
 
     def wait_ready(self) -> None:
         """Wait for the import to finish; raises ChildFailure when it does not."""
-        message, _ = self._recv(time.monotonic() + self.limits.start_timeout_s, "while importing your file")
+        seconds = self.limits.start_timeout_s
+        message, _ = self._recv(time.monotonic() + seconds, "while importing your file", seconds)
         if message.get("op") == "import_error":
             info = message.get("error") if type(message.get("error")) is dict else {}
             raise ChildFailure("import", f"your file could not be imported: {info.get('type')}: {info.get('message')}", info)
@@ -226,10 +228,11 @@ class Sandbox:
         kwargs = {k: _boxed(v) for k, v in kwargs.items()}
         message = {"op": "call", "fn": fn, "args": encode(args, blobs, boxes), "kwargs": encode(kwargs, blobs, boxes)}
         calls = [0] * len(boxes)
-        deadline = time.monotonic() + self.limits.call_timeout_s
-        self._send(message, blobs, where)
+        seconds = self.limits.call_timeout_s
+        deadline = time.monotonic() + seconds
+        self._send(message, blobs, deadline, where)
         while True:
-            reply, reply_blobs = self._recv(deadline, where)
+            reply, reply_blobs = self._recv(deadline, where, seconds)
             op = reply.get("op")
             if op == "result" and "error" in reply:
                 info = reply["error"] if type(reply["error"]) is dict else {}
@@ -241,11 +244,12 @@ class Sandbox:
                     self.kill()
                     raise ChildFailure("protocol", f"your code sent something unreadable {where}: {exc}") from None
             if op == "callback":
-                self._serve_box(reply, reply_blobs, boxes, calls, where)
+                self._serve_box(reply, reply_blobs, boxes, calls, deadline, where)
                 continue
             raise ChildFailure("protocol", f"the child sent an unexpected message {where}")
 
-    def _serve_box(self, message: dict, blobs: list[bytes], boxes: list[BlackBox], calls: list[int], where: str) -> None:
+    def _serve_box(self, message: dict, blobs: list[bytes], boxes: list[BlackBox], calls: list[int],
+                   deadline: float, where: str) -> None:
         box_id = message.get("box")
         if type(box_id) is not int or not 0 <= box_id < len(boxes):
             raise ChildFailure("protocol", f"your code called a black box that does not exist {where}")
@@ -261,19 +265,21 @@ class Sandbox:
             except Exception as exc:  # noqa: BLE001 - a bad input to the box is the learner's error
                 out = []
                 reply = {"op": "reply", "error": f"{type(exc).__name__}: {exc}"}
-        self._send(reply, out, where)
+        self._send(reply, out, deadline, where)
 
-    def _send(self, message: dict, blobs: list[bytes], where: str) -> None:
+    def _send(self, message: dict, blobs: list[bytes], deadline: float, where: str) -> None:
         try:
-            self.channel.send(message, blobs)
+            self.channel.send(message, blobs, deadline)
+        except ChannelTimeout:
+            self.kill()
+            raise ChildFailure("timeout", f"timed out after {self.limits.call_timeout_s:g} s {where}") from None
         except ChannelClosed:
             raise self._died(where) from None
 
-    def _recv(self, deadline: float, where: str) -> tuple[dict, list[bytes]]:
+    def _recv(self, deadline: float, where: str, seconds: float) -> tuple[dict, list[bytes]]:
         try:
             return self.channel.recv(deadline)
         except ChannelTimeout:
-            seconds = self.limits.call_timeout_s if "import" not in where else self.limits.start_timeout_s
             self.kill()
             raise ChildFailure("timeout", f"timed out after {seconds:g} s {where}") from None
         except ChannelClosed:
