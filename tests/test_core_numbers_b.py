@@ -377,6 +377,12 @@ def test_wavenet_receptive_field(q):
     assert_choice(q("sequence-models.wavenet-receptive-field"), field)
 
 
+def test_mape_asymmetry(q):
+    actual, forecast = np.array([100.0, 150.0]), np.array([150.0, 100.0])
+    ape = 100 * np.abs(forecast - actual) / actual
+    assert_choice(q("sequence-models.mape-asymmetry"), round(ape[0]), round(ape[1]))
+
+
 def test_speech_frame_count(q):
     sample_rate = 16_000
     frames = torch.zeros(3 * sample_rate).unfold(0, sample_rate * 25 // 1000, sample_rate * 10 // 1000).shape[0]
