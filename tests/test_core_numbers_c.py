@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,12 +33,26 @@ def stated(q: Question) -> str:
     return "\n".join(part for part in (q.answer, q.correct, q.explanation) if part)
 
 
+def mentions(text: str, expected: str) -> bool:
+    """``expected`` occurs in ``text`` as a whole number: "0.4" is not found inside "0.45" or "10.4"."""
+    return re.search(rf"(?<![\d.]){re.escape(expected)}(?!\.?\d)", text) is not None
+
+
 def check(bank: dict[str, Question], qid: str, expected: str) -> None:
     """The question states ``expected``; a choice question has it as its correct choice."""
     q = bank[qid]
     if q.kind == "choice":
-        assert expected in q.correct, f"{qid}: correct choice {q.correct!r}, computed {expected!r}"
-    assert expected in stated(q), f"{qid}: the bank does not state the computed {expected!r}"
+        assert mentions(q.correct, expected), (
+            f"{qid}: correct choice {q.correct!r}, computed {expected!r}"
+        )
+    assert mentions(stated(q), expected), (
+        f"{qid}: the bank does not state the computed {expected!r}"
+    )
+
+
+def test_mentions_matches_whole_numbers_only():
+    assert mentions("J = 0.4.", "0.4") and mentions("(6, 3)", "(6, 3)")
+    assert not mentions("0.45", "0.4") and not mentions("10.4", "0.4") and not mentions("160", "16")
 
 
 def dcg(gains: list[float]) -> float:
