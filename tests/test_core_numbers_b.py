@@ -140,6 +140,15 @@ def test_resnet_stem_output_size(q):
     assert_answer(question, pooled.shape[-1])
 
 
+def test_same_padding(q):
+    x = torch.zeros(1, 1, 15, 15)
+    paddings = []
+    for k, d in ((3, 1), (5, 1), (7, 1), (3, 2)):
+        p = next(p for p in range(8) if nn.Conv2d(1, 1, k, padding=p, dilation=d)(x).shape[-1] == 15)
+        paddings.append(p)
+    assert_answer(q("cnn.same-padding"), *paddings)
+
+
 def test_receptive_fields(q):
     three_3x3 = nn.Sequential(*[nn.Conv2d(1, 1, 3, bias=False) for _ in range(3)])
     assert_answer(q("cnn.receptive-field-stacked-3x3"), receptive_field(three_3x3), 27)
