@@ -3,8 +3,8 @@
 Writes a temporary 2,000-question bank (10 files, open/choice/cloze mixed), then starts
 `python -m mlprep quiz --bank DIR` in a pseudo-terminal and times until the first question's
 text appears:
-- warm: the usual case, MLPREP_HOME already holds the progress database and the bank cache
-  from an earlier run;
+- warm: the usual case, MLPREP_HOME already holds the bank cache from an earlier run and a
+  progress database where every card was seen (learned 30 days ago, so 200 reviews are due);
 - cold: a fresh MLPREP_HOME every run (database created and migrated, banks parsed from YAML);
 - alone: warm, but the quiz command in a one-command typer app, to show what importing the
   other commands costs.
@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pexpect
@@ -67,6 +68,19 @@ QUIZ_ALONE = (
     "import sys, typer; from mlprep.commands.quiz import quiz; app = typer.Typer(); "
     "app.command()(quiz); app(sys.argv[1:])"
 )
+
+
+def fill_store(home: Path, bank: Path) -> None:
+    """Every question learned (rated Easy) 30 days ago: all are due again today, in bank order."""
+    from mlprep.bank import load_questions
+    from mlprep.scheduler import Settings, rate
+    from mlprep.store import open_store
+
+    home.mkdir(parents=True, exist_ok=True)
+    then = datetime.now(timezone.utc) - timedelta(days=30)
+    with open_store(home / "progress.db") as store, store.write():
+        for q in load_questions([bank]):
+            rate(store, q.id, q.topic, 4, then, Settings(fuzz=False))
 
 
 def _children_cpu() -> float:
@@ -114,6 +128,7 @@ def main() -> None:
         bank = scratch / "bank"
         bank.mkdir()
         write_bank(bank, args.questions)
+        fill_store(scratch / "warm", bank)
         time_first_card(bank, scratch / "warm")  # fills the OS file cache, .pyc files, bank cache
         warm: list[tuple[float, float]] = []
         cold: list[tuple[float, float]] = []

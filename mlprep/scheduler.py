@@ -8,6 +8,7 @@ Cram sessions log their ratings with ``cram=True`` and leave the FSRS state alon
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -96,7 +97,7 @@ def fsrs_card(row: CardRow) -> fsrs.Card:
 
 def fsrs_state(row: CardRow | None) -> int | None:
     """The FSRS state (1 learning, 2 review, 3 relearning) of a seen card; None for a new one."""
-    return None if row is None else int(fsrs_card(row).state)
+    return None if row is None else int(json.loads(row.state)["state"])  # cheaper than a full Card
 
 
 def stability(row: CardRow) -> float:
