@@ -75,10 +75,11 @@ def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
     assert data["hardest"][0]["again"] == 1
 
 
-def test_ctrl_c_quits_without_losing_ratings(mlprep_home, bank):
+@pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_ctrl_d_quits_without_losing_ratings(mlprep_home, bank, key):
     child = spawn(mlprep_home, "--bank", str(bank))
     child.expect("What does softmax do")
-    play(child, (" 2", "Why scale dot products"), (" ", "saturated region"), ("\x03", "Rated 1 card"))
+    play(child, (" 2", "Why scale dot products"), (" ", "saturated region"), (key, "Rated 1 card"))
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
