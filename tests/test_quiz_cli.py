@@ -105,6 +105,7 @@ def test_undo_skip_bury_suspend_keys(cli, bank):
 
 
 def test_cram_is_logged_as_cram_and_nothing_due_says_so(cli, bank):
+    assert "none was seen yet" in cli("quiz", "--bank", bank, "--weakest", "3").output
     assert cli("quiz", "--bank", bank, input=" 4 4 4 4").exit_code == 0
     r = cli("quiz", "--bank", bank, "--new", "0")
     assert "Nothing due now" in r.output

@@ -143,16 +143,18 @@ def quiz(
             if targets.days_to_interview:
                 err_console.print(f"{targets.days_to_interview} days to the interview: {targets.new} new cards a day")
         if not plan.questions:
-            err_console.print(_nothing_to_do(questions, cards, now))
+            err_console.print(_nothing_to_do(questions, cards, now, plan.cram))
             return
         session = Session(store, plan, settings, _now, mode=mode, time_limit=time_limit)
         outcome = TerminalQuiz(session, console, Keys()).run()
         _summary(session, outcome)
 
 
-def _nothing_to_do(questions, cards, now: datetime) -> str:
+def _nothing_to_do(questions, cards, now: datetime, cram: bool) -> str:
     if not questions:
         return "No questions match these filters."
+    if cram:
+        return "No cards to go through: all are suspended or buried, or (for --weakest) none was seen yet."
     upcoming = [cards[q.id].due for q in questions if q.id in cards and not cards[q.id].suspended]
     later = [d for d in upcoming if d > now]
     hint = f" The next card is due {min(later).astimezone():%Y-%m-%d %H:%M}." if later else ""
