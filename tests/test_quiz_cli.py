@@ -222,3 +222,10 @@ def test_unsuspend_brings_cards_back(cli, bank):
     assert cli("unsuspend", qid).exit_code == 2  # no longer suspended
     assert cli("unsuspend").exit_code == 2
     assert cli("unsuspend", "--all").exit_code == 0
+
+
+def test_anki_export_without_genanki_is_one_line_exit_2(cli, bank, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "genanki", None)  # import genanki now raises ImportError
+    r = cli("export", "--bank", bank, "--anki", tmp_path / "d.apkg")
+    assert r.exit_code == 2 and "pip install 'mlprep[anki]'" in r.output
+    assert not (tmp_path / "d.apkg").exists()
