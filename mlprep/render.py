@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rich.console import Console, Group
 from rich.markdown import Markdown
@@ -27,6 +28,8 @@ _SYMBOLS = {
     r"\max": "max", r"\min": "min", r"\arg": "arg", r"\top": "ᵀ", r"\ldots": "…",
     r"\dots": "…", r"\cdots": "⋯", r"\odot": "⊙", r"\otimes": "⊗", r"\|": "‖",
     r"\langle": "⟨", r"\rangle": "⟩", r"\quad": "  ", r"\,": " ", r"\;": " ", r"\!": "",
+    r"\mid": "|", r"\lceil": "⌈", r"\rceil": "⌉", r"\lfloor": "⌊", r"\rfloor": "⌋",
+    r"\ell": "ℓ", r"\{": "\ue000", r"\}": "\ue001", r"\%": "%",
 }
 _BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼", "P": "ℙ"}
 _SUP = str.maketrans("0123456789+-=()nijkTtx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱʲᵏᵀᵗˣ")
@@ -45,22 +48,28 @@ def _script(body: str, table: dict, marker: str) -> str:
 def latex_to_text(expr: str) -> str:
     """Turn a small LaTeX expression into readable Unicode text (best effort, never raises)."""
     s = expr.strip()
-    s = re.sub(r"\\mathbb\{(\w)\}", lambda m: _BLACKBOARD.get(m.group(1), m.group(1)), s)
+    s = re.sub(r"\\mathbb\{?(\w)\}?", lambda m: _BLACKBOARD.get(m.group(1), m.group(1)), s)
+    s = re.sub(r"\\(?:mathcal|mathbf|boldsymbol|mathrm) ?(\w)(?![\w{])", r"\1", s)
+    s = re.sub(r"\\binom\{([^{}]*)\}\{([^{}]*)\}", r"C(\1, \2)", s)
+    s = re.sub(r"\\(hat|bar|tilde) (\w)", r"\\\1{\2}", s)
     s = re.sub(r"\\(?:mathrm|mathbf|text|textbf|operatorname|mathcal|boldsymbol)\{([^{}]*)\}", r"\1", s)
     for _ in range(3):
         s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
         s = re.sub(r"\\sqrt\{([^{}]*)\}", r"√(\1)", s)
     s = re.sub(r"\\hat\{([^{}]*)\}", r"\1̂", s)
+    s = re.sub(r"\\tilde\{([^{}]*)\}", r"\1̃", s)
     s = re.sub(r"\\(?:bar|overline)\{([^{}]*)\}", r"\1̄", s)
     s = re.sub(r"\\left|\\right", "", s)
     for key in sorted(_SYMBOLS, key=len, reverse=True):
-        s = re.sub(re.escape(key) + r"(?![A-Za-z])", _SYMBOLS[key], s)
+        boundary = r"(?![A-Za-z])" if key[1:].isalpha() else ""
+        s = re.sub(re.escape(key) + boundary, _SYMBOLS[key], s)
     s = re.sub(r"\^\{([^{}]*)\}", lambda m: _script(m.group(1), _SUP, "^"), s)
     s = re.sub(r"\^(\w)", lambda m: _script(m.group(1), _SUP, "^"), s)
     s = re.sub(r"_\{([^{}]*)\}", lambda m: _script(m.group(1), _SUB, "_"), s)
     s = re.sub(r"_(\w)", lambda m: _script(m.group(1), _SUB, "_"), s)
     s = s.replace("{", "").replace("}", "").replace("\\", "")
-    return re.sub(r"[ \t]+", " ", s)
+    s = s.replace("\ue000", "{").replace("\ue001", "}")
+    return unicodedata.normalize("NFC", re.sub(r"[ \t]+", " ", s))
 
 
 def readable_math(markdown: str) -> str:
