@@ -125,6 +125,12 @@ def test_today_puts_due_reviews_first_and_respects_limits(store):
     assert len(queue.today(questions, cards, T0, new_left=9, reviews_left=9, limit=3).questions) == 3
 
 
+def test_new_cards_interleave_topics_keeping_bank_order_within_each():
+    questions = [q(1, "a"), q(2, "a"), q(3, "a"), q(4, "b"), q(5, "b"), q(6, "c")]
+    plan = queue.today(questions, {}, T0, new_left=10, reviews_left=10)
+    assert [x.id for x in plan.questions] == ["q-1", "q-4", "q-6", "q-2", "q-5", "q-3"]
+
+
 def test_unanswered_questions_are_never_asked(store):
     plan = queue.today([q(1, unanswered=True), q(2)], {}, T0, new_left=5, reviews_left=5)
     assert [x.id for x in plan.questions] == ["q-2"]

@@ -1,7 +1,8 @@
 """Which cards a session shows, in which order. Plain values in, plain values out.
 
-- today: due reviews first (most overdue first), then new cards in bank order, within the
-  daily limits (minus what was already done today);
+- today: due reviews first (most overdue first), then new cards with topics interleaved
+  round-robin (bank order within a topic), within the daily limits (minus what was already
+  done today);
 - cram: every available card whatever its schedule, unseen ones first, then soonest due;
 - weakest: the N seen cards with the lowest estimated recall now;
 - mock: every available card, topics interleaved round-robin, shuffled within each topic.
@@ -36,6 +37,24 @@ def _cap(items: list[Question], limit: int | None) -> list[Question]:
     return items if limit is None else items[: max(0, limit)]
 
 
+def _by_topic(questions: list[Question]) -> dict[str, list[Question]]:
+    groups: dict[str, list[Question]] = defaultdict(list)
+    for q in questions:
+        groups[q.topic].append(q)
+    return groups
+
+
+def _round_robin(groups: dict[str, list[Question]], topics: list[str]) -> list[Question]:
+    """One card from each topic in turn, keeping each topic's own order."""
+    queues = {t: list(reversed(groups[t])) for t in topics}
+    mixed: list[Question] = []
+    while any(queues.values()):
+        for topic in topics:
+            if queues[topic]:
+                mixed.append(queues[topic].pop())
+    return mixed
+
+
 def today(
     questions: list[Question],
     cards: dict[str, CardRow],
@@ -47,7 +66,8 @@ def today(
 ) -> Plan:
     pool = _usable(questions, cards, now)
     due = sorted((q for q in pool if q.id in cards and is_due(cards[q.id], now)), key=lambda q: cards[q.id].due)
-    new = [q for q in pool if q.id not in cards]
+    new_groups = _by_topic([q for q in pool if q.id not in cards])
+    new = _round_robin(new_groups, list(new_groups))
     chosen = _cap(due, reviews_left) + _cap(new, new_left)
     chosen = _cap(chosen, limit)
     return Plan(chosen, {q.id for q in chosen if q.id in cards})
@@ -68,16 +88,9 @@ def weakest(questions: list[Question], cards: dict[str, CardRow], now: datetime,
 def mock(
     questions: list[Question], cards: dict[str, CardRow], now: datetime, rng: random.Random, *, limit: int | None = None
 ) -> Plan:
-    by_topic: dict[str, list[Question]] = defaultdict(list)
-    for q in _usable(questions, cards, now):
-        by_topic[q.topic].append(q)
+    by_topic = _by_topic(_usable(questions, cards, now))
     topics = sorted(by_topic)
     rng.shuffle(topics)
     for items in by_topic.values():
         rng.shuffle(items)
-    mixed: list[Question] = []
-    while any(by_topic.values()):
-        for topic in topics:
-            if by_topic[topic]:
-                mixed.append(by_topic[topic].pop())
-    return Plan(_cap(mixed, limit), cram=True)
+    return Plan(_cap(_round_robin(by_topic, topics), limit), cram=True)
