@@ -26,7 +26,8 @@ from mlprep.drills.sandbox import Limits
 class _State:
     def __init__(self, orders: dict):
         self.orders = orders
-        self.proxy = SolutionProxy(Path(orders["user_file"]), orders["module"], Limits(**orders["limits"]))
+        self.proxy = SolutionProxy(Path(orders["user_file"]), orders["module"], Limits(**orders["limits"]),
+                                   orders["scratch"])
         self.results = Results(drill=orders["drill"], file=orders["user_file"])
         self.names: dict[str, tuple[str, str]] = {}
         self.started = time.monotonic()

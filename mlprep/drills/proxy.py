@@ -35,10 +35,11 @@ class SolutionBroke(Exception):
 class SolutionProxy:
     """Attribute access gives callables that run in the child; ``current_test`` names the test."""
 
-    def __init__(self, user_file: Path, module_name: str, limits: Limits):
+    def __init__(self, user_file: Path, module_name: str, limits: Limits, scratch: str | None = None):
         self._user_file = Path(user_file)
         self._module_name = module_name
         self._limits = limits
+        self._scratch = scratch
         self._sandbox: Sandbox | None = None
         self._import_failure: SolutionBroke | None = None
         self._importing = False
@@ -70,7 +71,7 @@ class SolutionProxy:
     def start(self) -> None:
         """Start a child now without waiting for it, so its imports overlap the test collection."""
         if self._sandbox is None and self._import_failure is None:
-            self._sandbox = Sandbox(self._user_file, self._module_name, self._limits)
+            self._sandbox = Sandbox(self._user_file, self._module_name, self._limits, self._scratch)
             self._importing = True
 
     def _ready(self) -> Sandbox:

@@ -55,6 +55,7 @@ def run(drill: Drill, user_file: Path, timeout_s: float | None = None) -> Result
     started = time.monotonic()
     limits = limits_for(drill, timeout_s)
     workdir = Path(tempfile.mkdtemp(prefix="mlprep-grade-"))
+    scratch = tempfile.mkdtemp(prefix="mlprep-scratch-")  # the children's folders, apart from the tests
     try:
         shutil.copytree(drill.examples_dir, workdir / "examples", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(drill.tests_dir, workdir / "hidden", ignore=shutil.ignore_patterns("__pycache__"))
@@ -62,12 +63,14 @@ def run(drill: Drill, user_file: Path, timeout_s: float | None = None) -> Result
         key = secrets.token_hex(32)
         results_path = workdir / f"{secrets.token_hex(16)}.json"
         orders = {"drill": drill.name, "user_file": str(user_file.resolve()), "module": drill.module,
-                  "limits": limits.__dict__, "tolerance": drill.tolerance, "results": str(results_path), "key": key}
+                  "limits": limits.__dict__, "tolerance": drill.tolerance, "results": str(results_path), "key": key,
+                  "scratch": scratch}
         budget = limits.start_timeout_s * 2 + _test_count(workdir) * (limits.call_timeout_s * 2 + 2) + 30
         output = _run_pytest(workdir, json.dumps(orders).encode(), budget)
         results = _read_results(results_path, bytes.fromhex(key))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     if results is None:
         results = Results(drill.name, str(user_file.resolve()), [TestResult(
             "run the tests", "hidden", Status.ERROR,

@@ -100,18 +100,26 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def _filter_installer(program: bytes):
-    """Prepare everything in the parent (dlopen and allocation are not safe after fork in a
-    threaded process); the returned function only makes two prctl calls."""
+def _linux_guards(program: bytes | None):
+    """The prctl calls for the forked child: die with the test process that started it
+    (``PR_SET_PDEATHSIG``), then the no-fork seccomp ``program`` where there is one.
+
+    Everything is prepared here in the parent (dlopen and allocation are not safe after fork
+    in a threaded process); the returned function only makes the prctl calls.
+    """
+    if sys.platform != "linux":
+        return None
     libc = ctypes.CDLL(None, use_errno=True)
-    buf = ctypes.create_string_buffer(program)
-    fprog = _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
-    pointer = ctypes.byref(fprog)
-    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    pr_set_pdeathsig, pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 1, 38, 22, 2
+    buf = ctypes.create_string_buffer(program) if program else None
+    fprog = _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p)) if program else None
+    pointer = ctypes.byref(fprog) if fprog is not None else None
 
     def install() -> None:
-        libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)
-        libc.prctl(pr_set_seccomp, seccomp_mode_filter, pointer, 0, 0)
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+        if pointer is not None:
+            libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)
+            libc.prctl(pr_set_seccomp, seccomp_mode_filter, pointer, 0, 0)
 
     install.keep = (buf, fprog)  # type: ignore[attr-defined]  # alive until the child has exec'd
     return install
@@ -132,8 +140,7 @@ def _user_process_count() -> int:
 
 
 def _limiter(limits: Limits):
-    program = _no_fork_filter()
-    install_filter = _filter_installer(program) if program is not None else None
+    guards = _linux_guards(_no_fork_filter())
     nproc = _user_process_count() + EXTRA_PROCESSES
     memory = limits.memory_mb << 20
 
@@ -144,8 +151,8 @@ def _limiter(limits: Limits):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if hasattr(resource, "RLIMIT_NPROC"):
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-        if install_filter is not None:
-            install_filter()
+        if guards is not None:
+            guards()
 
     return apply
 
@@ -171,11 +178,13 @@ def _boxed(value: Any) -> Any:
 class Sandbox:
     """One child process serving calls into one copy of the learner's file."""
 
-    def __init__(self, user_file: Path, module_name: str, limits: Limits):
+    def __init__(self, user_file: Path, module_name: str, limits: Limits, scratch: str | None = None):
+        """``scratch``: where to make the child's folder (the runner removes it even if a child
+        outlives its test process); the system temp folder by default."""
         self.user_file = Path(user_file)
         self.module_name = module_name
         self.limits = limits
-        self.workdir = tempfile.mkdtemp(prefix="mlprep-sandbox-")
+        self.workdir = tempfile.mkdtemp(prefix="mlprep-sandbox-", dir=scratch)
         self.copy = os.path.join(self.workdir, f"{module_name}.py")
         shutil.copyfile(self.user_file, self.copy)
         self._output = bytearray()
