@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from mlprep.bank import load_questions
 from mlprep.schema import Question
 from mlprep.select import Filter
 
@@ -37,4 +36,6 @@ def make_filter(topic, tag, difficulty, kind, bank_name, source, search) -> Filt
 
 
 def selected_questions(bank: list[Path] | None, flt: Filter) -> list[Question]:
+    from mlprep.bank import load_questions  # YAML is only needed once a command runs
+
     return flt.apply(load_questions(bank or None))

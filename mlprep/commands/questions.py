@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mlprep.bank import load_questions, validate
 from mlprep.commands.common import (
     BankNameOption,
     BankOption,
@@ -79,6 +78,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one question with its answer."""
+    from mlprep.bank import load_questions
     from mlprep.render import render_question
 
     for q in load_questions(bank or None):
@@ -97,6 +97,8 @@ def validate_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Check banks: schema, types, duplicate ids, choices. Exit 1 with file:line errors if any."""
+    from mlprep.bank import validate
+
     questions, problems = validate(paths or None)
     if as_json:
         print_json({"questions": len(questions), "problems": [{"file": p.path, "line": p.line, "message": p.message} for p in problems]})
