@@ -1,0 +1,12 @@
+"""Coding drills: the catalogue and a grader that never runs the learner's code where it judges.
+
+catalog   drills/<name>/ folders and their metadata
+runner    one grading run: a trusted ``pytest -p mlprep.drills.plugin`` process, signed results
+plugin    inside that process: the ``solution`` fixture and the verdict of each test
+proxy     the ``solution`` object: calls forwarded to the sandboxed child
+sandbox   starting, limiting and killing the child
+child     inside the child: import the learner's file, serve calls
+protocol  the data-only wire format between them
+compare   helpers hidden tests use to compare results and explain differences
+results   the results model and its JSON; report: the terminal report; progress: attempts, hints
+"""
