@@ -1,4 +1,8 @@
-"""`mlprep drills`, `drill`, `grade`, `hint`, `solution`: the coding-drill commands."""
+"""`mlprep drills`, `drill`, `grade`, `hint`, `solution`: the coding-drill commands.
+
+rich's Markdown and Syntax (and the grader) are imported where they are used, so that
+`mlprep --help` and the quiz do not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markdown import Markdown
 from rich.markup import escape
-from rich.syntax import Syntax
 from rich.table import Table
 
 from mlprep.commands.common import JsonOption
@@ -60,6 +62,8 @@ def start_drill(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files with fresh copies.")] = False,
 ) -> None:
     """Show a drill's prompt and write its starter file and public examples (never overwriting)."""
+    from rich.markdown import Markdown
+
     drill = find_drill(name)
     if directory.exists() and not directory.is_dir():
         raise MlprepError("not a folder", path=directory)
@@ -130,6 +134,8 @@ def grade(
 
 def hint(name: NameArg) -> None:
     """Show the drill's next hint (one more each time you ask)."""
+    from rich.markdown import Markdown
+
     drill = find_drill(name)
     nxt = progress.next_hint(drill)
     if nxt is None:
@@ -146,6 +152,8 @@ def solution(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Show it even if you have not attempted the drill.")] = False,
 ) -> None:
     """Show the drill's reference solution (asks first if you have not attempted it)."""
+    from rich.syntax import Syntax
+
     drill = find_drill(name)
     if not yes and drill.name not in progress.attempts():
         if not sys.stdin.isatty():
