@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from mlprep import __version__
 from mlprep.commands import drills as drills_cmd
+from mlprep.commands import explore as explore_cmd
 from mlprep.commands import export as export_cmd
 from mlprep.commands import gpt as gpt_cmd
 from mlprep.commands import importer as importer_cmd
@@ -67,6 +68,7 @@ def _root(
 
 
 app.add_typer(questions_cmd.app, name="questions")
+app.add_typer(explore_cmd.app, name="explore")
 app.command("train-gpt")(gpt_cmd.train_gpt)
 app.command("generate")(gpt_cmd.generate)
 app.command("bench-gpt")(gpt_cmd.bench_gpt)
