@@ -20,6 +20,7 @@ from mlprep.drills.compare import (
     chi_square_p,
     expect_index,
 )
+from mlprep.drills.limits import Limits
 from mlprep.drills.protocol import (
     Channel,
     ChannelClosed,
@@ -30,7 +31,7 @@ from mlprep.drills.protocol import (
     encode,
     pack,
 )
-from mlprep.drills.sandbox import ChildFailure, Limits, Sandbox
+from mlprep.drills.sandbox import ChildFailure, Sandbox
 
 
 def roundtrip(value):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -23,6 +24,9 @@ from mlprep.errors import MlprepError
 
 NameArg = Annotated[str, typer.Argument(help="The drill's name, as listed by `mlprep drills`.", show_default=False)]
 WATCH_POLL_S = 0.3
+WIDE_TABLE = 110
+MAX_WIDTHS = {"title": 44, "topic": 14}
+HEADERS = {"difficulty": "level"}
 
 
 def _status(record: dict | None) -> str:
@@ -45,13 +49,17 @@ def list_drills(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(header_style="bold")
-    for col in ("name", "title", "topic", "difficulty", "framework", "status", "best"):
-        table.add_column(col)
+    columns = ["name", "title", "topic", "difficulty", "framework", "status", "best"]
+    if console.width < WIDE_TABLE:  # a narrow terminal: one line per drill, without the titles
+        columns.remove("title")
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD)
+    for col in columns:
+        table.add_column(HEADERS.get(col, col), no_wrap=True, overflow="ellipsis", max_width=MAX_WIDTHS.get(col))
     style = {"new": "dim", "attempted": "yellow", "solved": "green"}
     for r in rows:
-        table.add_row(r["name"], escape(r["title"]), r["topic"], r["difficulty"], r["framework"],
-                      f"[{style[r['status']]}]{r['status']}[/]", r["best"] or "")
+        cells = {**r, "title": escape(r["title"]), "status": f"[{style[r['status']]}]{r['status']}[/]",
+                 "best": r["best"] or ""}
+        table.add_row(*(str(cells[c]) for c in columns))
     console.print(table)
     console.print("[dim]Start one with `mlprep drill NAME`.[/]")
 

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from mlprep.drills.protocol import Channel, ChannelClosed, decode, encode
+from mlprep.drills.services import SERVICE_PREFIX, service
 
 TRACEBACK_LIMIT = 4000
 
@@ -85,7 +86,7 @@ def serve(channel: Channel, module: ModuleType, user_file: str) -> None:
         try:
             args = decode(message.get("args"), blobs, make_box)
             kwargs = decode(message.get("kwargs"), blobs, make_box)
-            fn = getattr(module, fn_name, None)
+            fn = service(module, fn_name) if fn_name.startswith(SERVICE_PREFIX) else getattr(module, fn_name, None)
             if not callable(fn):
                 raise AttributeError(f"your file defines no function or class named {fn_name!r}")
             result = fn(*args, **kwargs)

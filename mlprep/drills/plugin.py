@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from mlprep.drills.compare import DrillFailure
+from mlprep.drills.limits import Limits
 from mlprep.drills.proxy import SolutionBroke, SolutionProxy, SolutionRaised
 from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult, seal
-from mlprep.drills.sandbox import Limits
 
 
 class _State:

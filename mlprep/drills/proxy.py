@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mlprep.drills.sandbox import ChildFailure, ChildRaised, Limits, Sandbox
+from mlprep.drills.limits import Limits
+from mlprep.drills.sandbox import ChildFailure, ChildRaised, Sandbox
 
 
 class SolutionRaised(AssertionError):

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from mlprep.drills.catalog import Drill
+from mlprep.drills.limits import Limits
 from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult, unseal
-from mlprep.drills.sandbox import Limits
 
 START_SLACK_S = {"numpy": 10.0, "torch": 30.0}
 

@@ -24,10 +24,10 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlprep.drills.limits import Limits
 from mlprep.drills.protocol import (
     BlackBox,
     Channel,
@@ -41,16 +41,6 @@ from mlprep.drills.protocol import (
 OUTPUT_CAP = 16_384
 FILE_SIZE_LIMIT = 64 << 20
 EXTRA_PROCESSES = 64
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-child limits: wall seconds per call, CPU seconds for the child's life, memory."""
-
-    call_timeout_s: float = 5.0
-    start_timeout_s: float = 20.0
-    cpu_s: int = 120
-    memory_mb: int = 2048
 
 
 class ChildFailure(Exception):

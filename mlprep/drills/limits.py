@@ -1,0 +1,17 @@
+"""The limits one sandboxed child runs under (a module of its own so the grading process can
+compute them without importing the sandbox, and numpy with it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-child limits: wall seconds per call and for the import, CPU seconds for the child's
+    life, address space in MB."""
+
+    call_timeout_s: float = 5.0
+    start_timeout_s: float = 20.0
+    cpu_s: int = 120
+    memory_mb: int = 2048
