@@ -7,7 +7,7 @@ import torch
 from gpt_helpers import one_thread, tiny_model_config  # noqa: F401
 from nanogpt.engine import Engine, band_logits
 from nanogpt.model import GPT, Step, apply_rope
-from nanogpt.sampling import Sampling, choose, top_k_filter, top_p_filter
+from nanogpt.sampling import Sampling, choose, top_p_filter
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 W = 8  # tiny_model_config's block_size
@@ -136,8 +136,20 @@ def test_top_k_never_samples_outside_the_top_k():
     for _ in range(200):
         tok = choose(logits, Sampling(temperature=1.5, top_k=5), gen)
         assert (top == tok[:, None]).any(-1).all()
-    kept = torch.isfinite(top_k_filter(logits, 5))
-    assert kept.sum(-1).tolist() == [5, 5, 5, 5]
+
+
+def test_sampling_frequencies_follow_the_renormalised_top_k_top_p_distribution():
+    logits = torch.tensor([[3.0, 2.5, 2.0, 1.0, 0.5, -1.0]]).log_softmax(-1)
+    s = Sampling(temperature=1.0, top_k=4, top_p=0.9)
+    p = logits.softmax(-1)[0, :4]
+    keep = (torch.cumsum(p / p.sum(), 0) - p / p.sum()) < 0.9
+    expected = torch.where(keep, p, torch.zeros_like(p))
+    expected = expected / expected.sum()
+    gen = torch.Generator().manual_seed(0)
+    draws = torch.stack([choose(logits, s, gen) for _ in range(4000)]).squeeze(-1)
+    freq = torch.bincount(draws, minlength=6).float() / len(draws)
+    assert freq[4:].sum() == 0
+    torch.testing.assert_close(freq[:4], expected, atol=0.03, rtol=0)
 
 
 def test_top_p_keeps_the_token_that_crosses_p():

@@ -31,13 +31,6 @@ def penalise(logits: torch.Tensor, seen: torch.Tensor, penalty: float) -> torch.
     return torch.where(seen, scaled, logits)
 
 
-def top_k_filter(logits: torch.Tensor, k: int) -> torch.Tensor:
-    """Logits (B, V) with everything below the k-th largest set to -inf."""
-    k = min(k, logits.shape[-1])
-    kth = torch.topk(logits, k, dim=-1).values[:, -1:]
-    return logits.masked_fill(logits < kth, float("-inf"))
-
-
 def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     """Keep the most likely tokens up to and including the one whose cumulative probability crosses p."""
     sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
@@ -50,16 +43,24 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
 
 def choose(logits: torch.Tensor, s: Sampling, generator: torch.Generator | None = None,
            seen: torch.Tensor | None = None) -> torch.Tensor:
-    """Next token ids (B,) from logits (B, V)."""
+    """Next token ids (B,) from logits (B, V).
+
+    Top-k narrows the candidates to k columns first, so the rest of the work is on (B, k). The draw
+    is argmax(p / E) with E ~ Exp(1) per candidate, which picks i with probability p_i (no sync,
+    unlike torch.multinomial on CUDA).
+    """
     logits = logits.float()
     if seen is not None and s.repetition_penalty != 1.0:
         logits = penalise(logits, seen, s.repetition_penalty)
     if s.temperature == 0:
         return logits.argmax(dim=-1)
+    candidates = None
+    if s.top_k is not None and s.top_k < logits.shape[-1]:
+        logits, candidates = torch.topk(logits, s.top_k, dim=-1)  # (B, k), most likely first
     logits = logits / s.temperature
-    if s.top_k is not None:
-        logits = top_k_filter(logits, s.top_k)
     if s.top_p is not None and s.top_p < 1:
         logits = top_p_filter(logits, s.top_p)
     probs = torch.softmax(logits, dim=-1)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+    noise = torch.empty_like(probs).exponential_(1.0, generator=generator)
+    pick = torch.argmax(probs / noise, dim=-1)
+    return pick if candidates is None else candidates.gather(-1, pick[:, None]).squeeze(-1)

@@ -43,11 +43,14 @@ def time_hf(cfg: GPTConfig, tokens: int, device: str) -> float | None:
     """ms per new token for transformers' GPT2LMHeadModel (random weights, same shape), or None if absent."""
     try:
         from transformers import GPT2Config, GPT2LMHeadModel
+        from transformers.utils import logging as hf_logging
     except ImportError:  # transformers is the optional `bench` extra
         return None
+    hf_logging.set_verbosity_error()
     hf_cfg = GPT2Config(
         vocab_size=cfg.vocab_size, n_positions=max(cfg.block_size, tokens + 1), n_embd=cfg.n_embd,
         n_layer=cfg.n_layer, n_head=cfg.n_head, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
+        bos_token_id=0, eos_token_id=None, pad_token_id=0,
     )
     torch.manual_seed(0)
     model = GPT2LMHeadModel(hf_cfg).to(device).eval()
