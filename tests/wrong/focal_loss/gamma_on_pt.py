@@ -14,7 +14,6 @@ def binary_focal_loss(logits: np.ndarray, targets: np.ndarray, gamma: float = 2.
     y = np.asarray(targets, dtype=np.float64)
     s = 2.0 * y - 1.0  # +1 for positives, -1 for negatives: p_t = sigmoid(s * z)
     log_pt = -np.logaddexp(0.0, -s * z)  # log sigmoid(s z), no overflow, never log(0)
-    one_minus_pt = np.exp(-np.logaddexp(0.0, s * z))  # sigmoid(-s z), exact even when tiny
     loss = -(np.exp(log_pt) ** gamma) * log_pt
     if alpha is not None:
         loss = np.where(y == 1, alpha, 1.0 - alpha) * loss  # alpha for positives, 1 - alpha for negatives

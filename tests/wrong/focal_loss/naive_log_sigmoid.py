@@ -12,7 +12,6 @@ def binary_focal_loss(logits: np.ndarray, targets: np.ndarray, gamma: float = 2.
     """Mean over examples of -alpha_t * (1 - p_t)^gamma * log(p_t), with p = sigmoid(logits)."""
     z = np.asarray(logits, dtype=np.float64)
     y = np.asarray(targets, dtype=np.float64)
-    s = 2.0 * y - 1.0  # +1 for positives, -1 for negatives: p_t = sigmoid(s * z)
     p = 1.0 / (1.0 + np.exp(-z))
     pt = np.where(y == 1, p, 1.0 - p)
     log_pt = np.log(pt)
