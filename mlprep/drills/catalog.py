@@ -143,6 +143,11 @@ def _folders() -> dict[str, Path]:
     return {p.name: p for p in sorted(root.iterdir()) if (p / "drill.yaml").is_file()}
 
 
+def drill_names() -> list[str]:
+    """The names of the drill folders (those with a drill.yaml), without validating them."""
+    return list(_folders())
+
+
 def catalog() -> dict[str, Drill]:
     """Every drill under the bundled drills folder, by name."""
     return {name: load_drill(folder) for name, folder in _folders().items()}
