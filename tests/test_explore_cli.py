@@ -49,8 +49,40 @@ def test_posenc_errors_are_one_line_with_exit_2(cli, tmp_path, rope_run):
     assert r.exit_code == 2 and "must be even" in r.stderr
 
 
-def test_without_matplotlib_the_command_says_how_to_install_it(cli, tmp_path, monkeypatch):
+def test_gmm_2d_writes_a_png_and_a_table_per_stage(cli, tmp_path):
+    out = tmp_path / "plots" / "gmm.png"
+    r = cli("explore", "gmm", "--n", "300", "--seed", "2", "--out", out)
+    assert r.exit_code == 0, r.output
+    assert png_size(out) == SIZES["gmm"] and f"wrote {out}" in r.stdout
+    for column in ("log-lik / point", "BIC", "EM rounds", "mean error", "k-means", "diag", "full"):
+        assert column in r.stdout
+
+
+def test_gmm_3d_json_follows_the_chosen_covariance(cli, tmp_path):
+    out = tmp_path / "gmm3.png"
+    r = cli("explore", "gmm", "--dim", "3", "--k", "4", "--covariance", "spherical", "--seed", "3", "--n", "300",
+            "--noise", "0.3", "--out", out, "--json")
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)
+    assert [st["stage"] for st in s["stages"]] == ["k-means", "spherical"]
+    assert s["stages"][0]["em_rounds"] is None and s["stages"][1]["em_rounds"] >= 1
+    assert s["stages"][1]["loglik_per_point"] >= s["stages"][0]["loglik_per_point"]
+    assert s["file"] == str(out) and png_size(out) == SIZES["gmm3d"]
+
+
+@pytest.mark.parametrize("args, hint", [
+    (["--covariance", "tied"], "--covariance"),
+    (["--dim", "4"], "--dim"),
+    (["--k", "9"], "--k"),
+])
+def test_gmm_rejects_bad_options_with_exit_2(cli, tmp_path, args, hint):
+    r = cli("explore", "gmm", *args, "--out", tmp_path / "g.png")
+    assert r.exit_code == 2 and hint in r.stderr and not (tmp_path / "g.png").exists()
+
+
+@pytest.mark.parametrize("command", ["gmm", "posenc"])
+def test_without_matplotlib_the_command_says_how_to_install_it(cli, tmp_path, monkeypatch, command):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now raises ImportError
-    r = cli("explore", "posenc", "--out", tmp_path)
+    r = cli("explore", command, "--out", tmp_path / "out")
     assert r.exit_code == 2 and "pip install 'mlprep[plot]'" in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()

@@ -17,7 +17,8 @@ SIZES = {  # (width, height) in pixels
     "sinusoidal": (1200, 500),
     "scores": (1100, 950),
     "learned": (1200, 500),
-    "gmm": (1400, 620),
+    "gmm": (1400, 620),  # 2-D data: one scatter panel and the log-likelihood
+    "gmm3d": (1300, 1100),  # 3-D data: three coordinate-plane projections and the log-likelihood
 }
 
 
@@ -101,3 +102,58 @@ def plot_learned(cosine: np.ndarray, learned_curve: np.ndarray, sinusoidal_curve
     right.set(title="mean cosine similarity against distance", xlabel="distance |n - m|", ylabel="cosine")
     right.legend()
     return _save(fig, path)
+
+
+def plot_gmm(X: np.ndarray, resp: np.ndarray, ellipses: dict[tuple[int, int], list], fitted_means: np.ndarray,
+             true_means: np.ndarray, histories: list[tuple[str, np.ndarray]], title: str, path: Path) -> Path:
+    """Points coloured by responsibility with 1- and 2-sigma ellipses per coordinate plane, and log-likelihood per EM round.
+
+    ``ellipses`` maps a plane (i, j) to ``(x, y, width, height, angle, n_sigma)`` rows, component by
+    component; ``histories`` holds (stage name, log-likelihood per round) in stage order.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Ellipse
+
+    planes = list(ellipses)
+    fig, axes = _figure("gmm" if len(planes) == 1 else "gmm3d", *((1, 2) if len(planes) == 1 else (2, 2)))
+    axes = np.ravel(axes)
+    k = resp.shape[1]
+    palette = np.array([pyplot().get_cmap("tab10")(j % 10)[:3] for j in range(k)])  # (k, 3)
+    colours = np.clip(resp @ palette, 0.0, 1.0)  # a point shares its components' colours by responsibility
+    per_component = len(ellipses[planes[0]]) // k
+    for ax, (i, j) in zip(axes, planes, strict=False):
+        ax.scatter(X[:, i], X[:, j], s=7, c=colours, alpha=0.55, linewidths=0)
+        for row, (x, y, width, height, angle, n_sigma) in enumerate(ellipses[(i, j)]):
+            ax.add_patch(Ellipse((x, y), width, height, angle=angle, fill=False, color=palette[row // per_component],
+                                 linewidth=2.0 if n_sigma == 1 else 1.2, linestyle="-" if n_sigma == 1 else "--"))
+        ax.scatter(true_means[:, i], true_means[:, j], marker="*", s=220, c="white", edgecolors="black", zorder=3)
+        ax.scatter(fitted_means[:, i], fitted_means[:, j], marker="x", s=90, c="black", linewidths=2.5, zorder=4)
+        plane = "data and fit" if len(planes) == 1 else f"x{i + 1}-x{j + 1} plane: shadows of the ellipsoids"
+        ax.set(title=plane, xlabel=f"x{i + 1}", ylabel=f"x{j + 1}")
+        ax.set_aspect("equal", adjustable="datalim")
+    key = [Line2D([], [], marker="*", linestyle="", markersize=13, markerfacecolor="white", markeredgecolor="black",
+                  label="true mean"),
+           Line2D([], [], marker="x", linestyle="", markersize=9, markeredgewidth=2.5, color="black", label="fitted mean"),
+           Line2D([], [], color="grey", linewidth=2.0, label="1 sigma"),
+           Line2D([], [], color="grey", linewidth=1.2, linestyle="--", label="2 sigma")]
+    axes[0].legend(handles=key, loc="best", fontsize="small")
+    fig.suptitle(title)
+    _plot_histories(axes[len(planes)], histories)
+    return _save(fig, path)
+
+
+def _plot_histories(ax, histories: list[tuple[str, np.ndarray]]) -> None:
+    """Each stage's log-likelihood per round, laid end to end; stage boundaries dotted."""
+    start = 0
+    for name, history in histories:
+        rounds = start + np.arange(len(history))
+        if len(history) == 1:  # k-means: no EM rounds, one value where the first EM stage starts
+            ax.plot(rounds, history, marker="s", markersize=9, linestyle="", zorder=3, label=f"{name} (start)")
+            continue
+        ax.plot(rounds, history, marker="o" if len(history) < 30 else None, markersize=3, label=name)
+        if start:
+            ax.axvline(start, color="grey", linestyle=":", linewidth=1)
+        start = rounds[-1]
+    ax.set(title="log-likelihood per EM round, stage after stage", xlabel="EM round (all stages)",
+           ylabel="mean log-likelihood per point")
+    ax.legend()
