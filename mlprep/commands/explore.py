@@ -67,10 +67,7 @@ def gmm(
         "best_bic": min(stages, key=lambda s: s.bic).name,
         "file": str(path),
     }
-    if json_out:
-        print_json(summary)
-        return
-    _print_gmm(summary)
+    _report(summary, json_out, _print_gmm)
 
 
 def _print_gmm(s: dict[str, Any]) -> None:
@@ -122,22 +119,32 @@ def posenc(
         "rope": {"shift_deviation": pe.shift_deviation(rope)},
     }
     if learned is not None:
-        weights, facts = learned
-        cosine = pe.cosine_matrix(weights)
-        reference = pe.sinusoidal_table(*weights.shape) if weights.shape[1] % 2 == 0 else None
-        sin_curve = pe.by_distance(pe.cosine_matrix(reference)) if reference is not None else []
-        where = Path(facts["checkpoint"])
-        title = f"{where.parent.name}/{where.name}, iteration {facts['iter']}, {weights.shape[0]} x {weights.shape[1]}"
-        files.append(plots.plot_learned(cosine, pe.by_distance(cosine), sin_curve, title,
-                                        folder / "posenc_learned.png"))
-        summary["learned"] = {**facts, "shape": list(weights.shape),
-                              "cosine_by_distance": pe.summarise(cosine, DISTANCES),
-                              "shift_deviation": pe.shift_deviation(cosine)}
+        path, summary["learned"] = _plot_learned(*learned, folder / "posenc_learned.png")
+        files.append(path)
     summary["files"] = [str(f) for f in files]
+    _report(summary, json_out, _print_posenc)
+
+
+def _plot_learned(weights, facts: dict[str, Any], path: Path) -> tuple[Path, dict[str, Any]]:
+    """Plot a learned position table (beside a sinusoidal one of the same shape) and summarise it."""
+    from mlprep.explore import plots
+    from mlprep.explore import posenc as pe
+
+    cosine = pe.cosine_matrix(weights)
+    sin_curve = pe.by_distance(pe.cosine_matrix(pe.sinusoidal_table(*weights.shape)))  # n_embd is even
+    where = Path(facts["checkpoint"])
+    title = f"{where.parent.name}/{where.name}, iteration {facts['iter']}, {weights.shape[0]} x {weights.shape[1]}"
+    path = plots.plot_learned(cosine, pe.by_distance(cosine), sin_curve, title, path)
+    return path, {**facts, "shape": list(weights.shape), "cosine_by_distance": pe.summarise(cosine, DISTANCES),
+                  "shift_deviation": pe.shift_deviation(cosine)}
+
+
+def _report(summary: dict[str, Any], json_out: bool, show) -> None:
+    """The summary as one JSON document, or as text through ``show``."""
     if json_out:
         print_json(summary)
-        return
-    _print_posenc(summary)
+    else:
+        show(summary)
 
 
 def _print_posenc(s: dict[str, Any]) -> None:
