@@ -37,6 +37,8 @@ NANOGPT_CPU_SHAPE = {"n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 64,
 
 def quality(data: Path, out: Path) -> bool:
     def show(p):
+        if p.eval is None and p.iter % 100 == 0:
+            print(f"  iter {p.iter:>5}  train {p.loss:.4f}  {time.perf_counter() - t0:.0f} s", flush=True)
         if p.eval:
             e = p.eval
             print(f"  iter {e['iter']:>5}  train {e['train_loss']:.4f}  val {e['val_loss']:.4f}  "

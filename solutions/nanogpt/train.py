@@ -7,6 +7,7 @@ so the CLI owns the terminal. Only rank 0 evaluates, logs and saves.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import signal
@@ -174,7 +175,7 @@ def train(
         if ddp.enabled:
             dist.barrier()
         tok = CharTokenizer.load(data_dir / "vocab.json")
-    cfg.model.vocab_size = tok.vocab_size
+    cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, vocab_size=tok.vocab_size))
     if cfg.batch_size % ddp.world:
         raise GPTError(f"batch_size {cfg.batch_size} does not split evenly between {ddp.world} processes")
 
