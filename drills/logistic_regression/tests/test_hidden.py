@@ -4,6 +4,7 @@ closed forms for the loss, and the exact first gradient step."""
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from mlprep.drills.compare import expect_array, fail
 from mlprep.drills.mistakes import assert_close_or_named
@@ -11,6 +12,13 @@ from mlprep.drills.scalars import assert_float_close
 
 BIAS_MESSAGE = "the L2 penalty must not shrink the intercept b (scikit-learn does not penalise it)"
 SUM_MESSAGE = "this is n times the right step: the gradient is the mean over examples, not the sum"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """scikit-learn and numpy on one thread: a thread pool costs more than it saves here."""
+    with threadpool_limits(1):
+        yield
 
 
 def data(n=300, seed=0):
