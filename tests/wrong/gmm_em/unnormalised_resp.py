@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 
@@ -58,40 +56,3 @@ def fit_gmm(X: np.ndarray, weights: np.ndarray, means: np.ndarray, covs: np.ndar
     history.append(e_step(X, weights, means, covs)[1])
     return weights, means, covs, np.array(history)
 
-
-def ellipse(cov: np.ndarray, n_sigma: float) -> tuple[float, float, float]:
-    """Width, height and angle (degrees) of the n_sigma contour of a 2-D Gaussian.
-
-    The axes follow the covariance's eigenvectors; their full lengths are 2 * n_sigma * sqrt(eigenvalue).
-    """
-    vals, vecs = np.linalg.eigh(cov)  # ascending eigenvalues
-    angle = np.degrees(np.arctan2(vecs[1, 1], vecs[0, 1]))  # direction of the major axis
-    return 2 * n_sigma * float(np.sqrt(vals[1])), 2 * n_sigma * float(np.sqrt(vals[0])), float(angle)
-
-
-def plot_gmm(X: np.ndarray, means: np.ndarray, covs: np.ndarray, resp: np.ndarray, path: str | Path) -> Path:
-    """Save a PNG of the points (coloured by their most likely component), the means and the
-    1- and 2-sigma ellipses of each component. Data with d > 2 is shown in its first two
-    coordinates (where the marginal of each Gaussian is exactly its first two means and the
-    top-left 2x2 block of its covariance)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Ellipse
-
-    X, means, covs = np.asarray(X)[:, :2], np.asarray(means)[:, :2], np.asarray(covs)[:, :2, :2]
-    fig = Figure(figsize=(6, 6))
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    colours = [f"C{j % 10}" for j in range(len(means))]
-    ax.scatter(X[:, 0], X[:, 1], s=6, alpha=0.5, c=[colours[j] for j in np.argmax(resp, axis=1)])
-    for j, (mean, cov) in enumerate(zip(means, covs, strict=True)):
-        for n_sigma in (1, 2):
-            width, height, angle = ellipse(cov, n_sigma)
-            ax.add_patch(Ellipse(tuple(mean), width, height, angle=angle, fill=False,
-                                 color=colours[j], lw=1.5 if n_sigma == 1 else 0.8))
-        ax.plot(*mean, marker="x", ms=10, mew=2.5, color="black")
-    ax.set_title(f"Gaussian mixture: {len(means)} components (1- and 2-sigma ellipses)")
-    ax.set_aspect("equal", adjustable="datalim")
-    path = Path(path)
-    fig.savefig(path, dpi=100)
-    return path
