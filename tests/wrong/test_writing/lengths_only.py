@@ -1,0 +1,32 @@
+# mlprep drill: test_writing
+# expect: forgets to lowercase
+# Mistake: the tests count tokens instead of comparing them
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def tokenize(text: str, max_tokens: int | None = None) -> list[str]:
+    """Lowercase word tokens of `text`, in order, repeats kept.
+
+    A token is a run of letters a-z and digits 0-9 (after lowercasing), optionally followed
+    by one apostrophe and more letters ("don't", "model's"); every other character separates
+    tokens. With `max_tokens`, only the first `max_tokens` tokens are returned (0 gives []).
+    """
+    tokens = _TOKEN.findall(text.lower())
+    return tokens if max_tokens is None else tokens[:max_tokens]
+
+
+def test_two_words():
+    assert len(tokenize("Hello World")) == 2
+
+
+def test_punctuation():
+    assert len(tokenize("end. start")) == 2
+
+
+def test_max_tokens():
+    assert len(tokenize("a b c d", 2)) == 2

@@ -1,0 +1,34 @@
+# mlprep drill: test_writing
+# expect: takes arguments
+# Mistake: a test asks for a pytest fixture, which the grader cannot provide
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def tokenize(text: str, max_tokens: int | None = None) -> list[str]:
+    """Lowercase word tokens of `text`, in order, repeats kept.
+
+    A token is a run of letters a-z and digits 0-9 (after lowercasing), optionally followed
+    by one apostrophe and more letters ("don't", "model's"); every other character separates
+    tokens. With `max_tokens`, only the first `max_tokens` tokens are returned (0 gives []).
+    """
+    tokens = _TOKEN.findall(text.lower())
+    return tokens if max_tokens is None else tokens[:max_tokens]
+
+
+def test_lowercases():
+    assert tokenize("Hello World") == ["hello", "world"]
+
+
+def test_digits():
+    assert tokenize("gpt4 2024") == ["gpt4", "2024"]
+
+
+def test_file_text(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("A b")
+    assert tokenize(path.read_text()) == ["a", "b"]
