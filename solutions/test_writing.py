@@ -43,6 +43,7 @@ def test_repeats_and_order_are_kept():
 
 def test_max_tokens_keeps_the_first_ones():
     assert tokenize("one two three four", 2) == ["one", "two"]
+    assert tokenize("one two three", max_tokens=1) == ["one"]
     assert tokenize("one two", 5) == ["one", "two"]
 
 

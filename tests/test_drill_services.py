@@ -53,6 +53,14 @@ def test_tests_run_once_per_version_in_definition_order():
     assert module.double is own  # the learner's own function is put back
 
 
+def test_keyword_arguments_reach_a_positional_only_version():
+    module = module_from("def scale(x, factor=2):\n    return x * factor\n\n"
+                         "def test_kw():\n    assert scale(3, factor=10) == 30\n\n"
+                         "def test_default():\n    assert scale(3) == 6\n")
+    out = run_learner_tests(module, "scale", {"positional": lambda *args: args[0] * args[1]})
+    assert {k: v["status"] for k, v in out["positional"].items()} == {"test_kw": "pass", "test_default": "pass"}
+
+
 def test_imported_test_functions_are_not_the_learners():
     module = module_from("from os.path import join as test_join\n\ndef test_mine():\n    pass\n")
     assert list(learner_tests(module)) == ["test_mine"]

@@ -4,8 +4,8 @@
 hidden broken versions: each broken one must make at least one of your tests fail).
 
 Rules: test functions are named test_..., take no arguments (no fixtures), and call
-`tokenize` by that name with positional arguments, e.g. `tokenize("Hi there", 1)`. The
-grader swaps in each version for `tokenize`; editing the function below changes nothing.
+`tokenize` by that name, e.g. `tokenize("Hi there", max_tokens=1)`. The grader swaps in
+each version for `tokenize`; editing the function below changes nothing.
 """
 
 from __future__ import annotations

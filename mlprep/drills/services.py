@@ -61,11 +61,27 @@ def run_tests(module: ModuleType, target: str, versions: dict[str, Callable[...,
     outcomes: dict[str, dict] = {}
     try:
         for label, version in versions.items():
-            setattr(module, target, version)
+            setattr(module, target, _with_signature(version, original))
             outcomes[label] = {name: _outcome(test) for name, test in tests.items()}
     finally:
         setattr(module, target, original)
     return outcomes
+
+
+def _with_signature(version: Callable[..., Any], like: Any) -> Callable[..., Any]:
+    """``version`` called as the learner's own function would be: keyword arguments and defaults
+    are bound by ``like``'s signature and passed on by position (a black box takes positions only)."""
+    try:
+        signature = inspect.signature(like)
+    except (TypeError, ValueError):
+        return version
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return version(*bound.args)
+
+    return call
 
 
 def run_learner_tests(module: Any, target: str, versions: dict[str, Callable[..., Any]]) -> dict[str, dict]:
