@@ -109,12 +109,25 @@ def test_fit_matches_sklearn(solution, d):
     if type(got) not in (tuple, list) or len(got) != 4:
         fail(f"fit_gmm: expected (weights, means, covs, history), got {type(got).__name__}")
     history = expect_array(got[3], "fit_gmm: history", shape=(41,), kinds="f")
+    if not np.all(np.isfinite(history)):
+        fail("fit_gmm: the log-likelihood history contains inf or nan")
     drops = np.flatnonzero(np.diff(history) < -1e-9)
     if drops.size:
         t = int(drops[0])
         fail(f"the log-likelihood went down in round {t} ({history[t]:.6f} -> {history[t + 1]:.6f}); "
              "an EM round can never lower it, so the E or the M step is not the exact one")
+    weights = expect_array(got[0], "fit_gmm: weights", shape=(3,), kinds="f")
+    means = expect_array(got[1], "fit_gmm: means", shape=(3, d), kinds="f")
+    covs = expect_array(got[2], "fit_gmm: covs", shape=(3, d, d), kinds="f")
+    try:
+        ours = float(logsumexp(log_joint(X, weights, means, covs), axis=1).mean())
+    except (ValueError, np.linalg.LinAlgError):
+        fail("fit_gmm returned weights or covariances that are not a valid mixture "
+             "(weights must be positive, covariances symmetric positive definite)")
+    if not abs(history[-1] - ours) <= 1e-9 * max(1.0, abs(ours)):  # "not <=" also catches nan
+        fail(f"history[-1] is {history[-1]:.6f} but the returned parameters have a mean log-likelihood "
+             f"of {ours:.6f}: the last entry must be for the parameters you return")
     theirs = sklearn_score(X, 3, w, mu, cov, 40)
-    if abs(history[-1] - theirs) > 1e-3:
-        fail(f"after 40 rounds your mean log-likelihood is {history[-1]:.5f}; scikit-learn's "
+    if not abs(ours - theirs) <= 1e-3:
+        fail(f"after 40 rounds your mean log-likelihood is {ours:.5f}; scikit-learn's "
              f"GaussianMixture from the same start reaches {theirs:.5f}")
