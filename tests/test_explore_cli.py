@@ -74,6 +74,7 @@ def test_gmm_3d_json_follows_the_chosen_covariance(cli, tmp_path):
     (["--covariance", "tied"], "--covariance"),
     (["--dim", "4"], "--dim"),
     (["--k", "9"], "--k"),
+    (["--k", "8", "--n", "79"], "at least 10 points per Gaussian"),
 ])
 def test_gmm_rejects_bad_options_with_exit_2(cli, tmp_path, args, hint):
     r = cli("explore", "gmm", *args, "--out", tmp_path / "g.png")

@@ -50,6 +50,8 @@ def gmm(
     from mlprep.explore import gmm as mixture
     from mlprep.explore import plots
 
+    if n < 10 * k:
+        raise typer.BadParameter(f"needs at least 10 points per Gaussian ({10 * k} for --k {k})", param_hint="--n")
     plots.pyplot()  # a missing matplotlib is reported before any work is done
     path = out or _default_out() / "gmm.png"
     X, truth = mixture.make_data(k, dim, n, noise, seed)
