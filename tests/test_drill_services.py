@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import types
 
+from mlprep.drills.given import given_function, load_source, starter_source
 from mlprep.drills.services import (
     SERVICE_PREFIX,
     learner_tests,
@@ -78,3 +79,11 @@ def test_time_against_uses_the_given_source_not_the_learners_copy():
     timing = time_against(module, "fast", given, "slow", [20_000], repeats=2)
     assert timing["result"] == sum(range(20_000))
     assert timing["slow_s"] > timing["fast_s"] > 0
+
+
+def test_given_code_is_the_drills_own():
+    source = starter_source("vectorize")
+    assert source.startswith("# mlprep drill: vectorize")
+    slow = given_function("vectorize", "iou_matrix_slow")
+    assert slow.__module__ == "mlprep_given"
+    assert load_source("x = 2\n", "<given>")["x"] == 2

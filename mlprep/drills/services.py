@@ -25,6 +25,7 @@ from functools import partial
 from types import ModuleType
 from typing import Any
 
+from mlprep.drills.given import load_source
 from mlprep.drills.protocol import BlackBox
 
 SERVICE_PREFIX = "mlprep_"
@@ -100,9 +101,7 @@ def time_against(module: ModuleType, fast: str, slow_source: str, slow: str, arg
     learner's copy of the slow function changes nothing. Calls alternate, so a busy machine
     slows both alike. Returns ``{"fast_s", "slow_s", "result"}`` (the fast version's output).
     """
-    namespace: dict[str, Any] = {"__name__": "mlprep_given"}
-    exec(compile(slow_source, "<given>", "exec"), namespace)  # noqa: S102 - the judge's own drill file
-    slow_fn, fast_fn = namespace[slow], getattr(module, fast)
+    slow_fn, fast_fn = load_source(slow_source, "<given>")[slow], getattr(module, fast)
     result = fast_fn(*args)
     fast_s, slow_s = [], []
     for _ in range(repeats):

@@ -6,21 +6,12 @@ import re
 
 import pytest
 
-from mlprep.content import content_dir
 from mlprep.drills.compare import fail
+from mlprep.drills.given import given_function
 from mlprep.drills.services import run_learner_tests
 
-GIVEN = (content_dir("drills") / "test_writing" / "starter.py").read_text(encoding="utf-8")
 MIN_TESTS = 3
-
-
-def given_tokenize():
-    namespace: dict = {}
-    exec(compile(GIVEN, "starter.py", "exec"), namespace)  # the drill's own file, not the learner's
-    return namespace["tokenize"]
-
-
-tokenize = given_tokenize()
+tokenize = given_function("test_writing", "tokenize")  # the drill's own copy, never the learner's
 
 
 def limit(tokens, max_tokens):

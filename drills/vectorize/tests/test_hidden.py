@@ -4,21 +4,13 @@ copy) is the oracle for values, and the sandbox times both versions side by side
 import numpy as np
 import pytest
 
-from mlprep.content import content_dir
 from mlprep.drills.compare import expect_array, fail
+from mlprep.drills.given import given_function, starter_source
 from mlprep.drills.mistakes import assert_close_or_named
 
-GIVEN = (content_dir("drills") / "vectorize" / "starter.py").read_text(encoding="utf-8")
+GIVEN = starter_source("vectorize")  # the drill's own slow loop, never the learner's copy
 SPEED_UP = 20.0
-
-
-def given_loop():
-    namespace: dict = {}
-    exec(compile(GIVEN, "starter.py", "exec"), namespace)  # the drill's own file, not the learner's
-    return namespace["iou_matrix_slow"]
-
-
-iou_matrix_slow = given_loop()
+iou_matrix_slow = given_function("vectorize", "iou_matrix_slow")
 
 
 def boxes(n, seed, spread=10.0):
