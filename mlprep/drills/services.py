@@ -19,9 +19,9 @@ child, so its answers are data the judge checks, never verdicts it believes.
 from __future__ import annotations
 
 import inspect
-import time
 from collections.abc import Callable
 from functools import partial
+from time import perf_counter  # bound before the learner's file is imported, so patching time changes nothing
 from types import ModuleType
 from typing import Any
 
@@ -106,9 +106,9 @@ def time_against(module: ModuleType, fast: str, slow_source: str, slow: str, arg
     fast_s, slow_s = [], []
     for _ in range(repeats):
         for fn, times in ((slow_fn, slow_s), (fast_fn, fast_s)):
-            start = time.perf_counter()
+            start = perf_counter()
             fn(*args)
-            times.append(time.perf_counter() - start)
+            times.append(perf_counter() - start)
     return {"fast_s": min(fast_s), "slow_s": min(slow_s), "result": result}
 
 
