@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from functools import partial
-from time import perf_counter  # bound before the learner's file is imported, so patching time changes nothing
+from time import perf_counter  # bound before the learner's file is imported
 from types import ModuleType
 from typing import Any
 
