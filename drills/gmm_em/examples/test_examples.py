@@ -24,6 +24,6 @@ def test_m_step_hard_assignments():
 
 def test_fit_finds_the_groups():
     """EM moves the means onto the two groups and the log-likelihood never drops"""
-    w, mu, cov, hist = fit_gmm(X, np.array([0.5, 0.5]), np.array([[0.0], [1.0]]), np.ones((2, 1, 1)), n_iter=20)
+    _, mu, _, hist = fit_gmm(X, np.array([0.5, 0.5]), np.array([[0.0], [1.0]]), np.ones((2, 1, 1)), n_iter=20)
     assert np.allclose(mu.ravel(), [0.1, 5.1], atol=1e-3)
     assert hist.shape == (21,) and np.all(np.diff(hist) >= -1e-9)

@@ -66,8 +66,9 @@ def test_e_step_far_point(solution):
         fail("a point far from every component gave nan responsibilities: its densities underflow "
              "to 0; work with log densities and normalise with log-sum-exp")
     lj = log_joint(X, w, mu, cov)
-    assert_close_or_named(resp, np.exp(lj - logsumexp(lj, axis=1, keepdims=True)), "e_step with a far point", {},
-                          rtol=1e-6, atol=1e-9)
+    log_px = logsumexp(lj, axis=1, keepdims=True)
+    assert_close_or_named(resp, np.exp(lj - log_px), "e_step with a far point", {}, rtol=1e-6, atol=1e-9)
+    assert_float_close(ll, float(log_px.mean()), "e_step with a far point: log_lik", rtol=1e-9)
 
 
 @pytest.mark.parametrize("d", [2, 3], ids=["2-D", "3-D"])
