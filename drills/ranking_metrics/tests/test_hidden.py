@@ -11,7 +11,7 @@ import pytest
 from mlprep.drills.compare import fail
 from mlprep.drills.scalars import assert_float_close, expect_float
 
-OFF_BY_ONE = "off by one: the top k is ranked[:k], exactly k places"
+OFF_BY_ONE = "off by one: the top k is ranked[:k], exactly k places; this looks like the first k {}"
 
 
 def user(seed: int, n_items: int = 40, n_ranked: int = 15, graded: bool = True):
@@ -59,10 +59,10 @@ def test_precision_recall_hit(solution, tolerance, k):
         h_plus, _ = hits(ranked, relevance, k + 1)
         h_minus, _ = hits(ranked, relevance, k - 1)
         assert_float_close(solution.precision_at_k(ranked, relevance, k), h / k, f"precision@{k}",
-                           {OFF_BY_ONE: h_plus / k, OFF_BY_ONE + " ": h_minus / k}, **tolerance)
+                           {OFF_BY_ONE.format("+ 1"): h_plus / k, OFF_BY_ONE.format("- 1"): h_minus / k}, **tolerance)
         assert_float_close(solution.recall_at_k(ranked, relevance, k), h / n_rel, f"recall@{k}", {
             "recall divides by the number of relevant items, not by k": h / k,
-            OFF_BY_ONE: h_plus / n_rel}, **tolerance)
+            OFF_BY_ONE.format("+ 1"): h_plus / n_rel}, **tolerance)
         assert_float_close(solution.hit_at_k(ranked, relevance, k), float(h > 0), f"hit@{k}", {
             "hit@k is 1.0 or 0.0 (is any of the top k relevant?), not a count": float(h)}, **tolerance)
 
