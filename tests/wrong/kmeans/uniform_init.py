@@ -8,8 +8,10 @@ import numpy as np
 
 
 def _sq_dists(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances, shape (n, k)."""
-    return ((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=-1)
+    """Squared Euclidean distances, shape (n, k), as |x|^2 - 2 x.c + |c|^2 (one matrix product,
+    no (n, k, d) temporary); rounding can leave tiny negatives, so clip at 0."""
+    d2 = (X**2).sum(axis=1)[:, None] - 2.0 * X @ centers.T + (centers**2).sum(axis=1)[None, :]
+    return np.maximum(d2, 0.0)
 
 
 def kmeans_plus_plus(X: np.ndarray, k: int, seed: int | None = None) -> np.ndarray:
@@ -26,17 +28,19 @@ def kmeans_plus_plus(X: np.ndarray, k: int, seed: int | None = None) -> np.ndarr
 
 
 def _lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int) -> tuple[np.ndarray, np.ndarray, float]:
+    k = len(centers)
     labels = _sq_dists(X, centers).argmin(axis=1)
     for _ in range(max_iter):
-        for j in range(len(centers)):
-            members = X[labels == j]
-            if len(members):  # an empty cluster keeps its old centre
-                centers[j] = members.mean(axis=0)
+        counts = np.bincount(labels, minlength=k)  # (k,) points per cluster
+        sums = np.zeros_like(centers)
+        np.add.at(sums, labels, X)  # (k, d) sum of each cluster's points
+        filled = counts > 0  # an empty cluster keeps its old centre
+        centers[filled] = sums[filled] / counts[filled, None]
         new = _sq_dists(X, centers).argmin(axis=1)
         if np.array_equal(new, labels):
             break
         labels = new
-    inertia = float(_sq_dists(X, centers)[np.arange(len(X)), labels].sum())
+    inertia = float(((X - centers[labels]) ** 2).sum())  # exact, from the differences
     return centers, labels, inertia
 
 
