@@ -5,7 +5,7 @@ import pytest
 
 from mlprep.drills.compare import expect_array, fail
 from mlprep.drills.mistakes import assert_close_or_named
-from mlprep.drills.scalars import assert_float_close
+from mlprep.drills.scalars import assert_float_close, expect_float
 
 
 def data(n=200, d=5, seed=0):
@@ -37,9 +37,11 @@ def unpack(result, what, d):
 def check_fit(result, X, y, l2, what, rtol, atol):
     d = X.shape[1]
     w, b = unpack(result, what, d)
-    if not (np.all(np.isfinite(w)) and np.isfinite(np.asarray(b, dtype=float))):
-        fail(f"{what}: gradient descent diverged to inf/nan; average the gradient over the "
-             "n examples (the gradient of the mean loss), do not sum it")
+    b = expect_float(b, f"{what}: b")
+    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        hint = ("; gradient descent diverged: average the gradient over the n examples (the gradient "
+                "of the mean loss), do not sum it") if what.startswith("gradient descent") else ""
+        fail(f"{what}: w or b is inf or nan{hint}")
     w_ok, b_ok = ridge(X, y, l2)
     mistakes = {"the weights do not fit an intercept: add b and leave it unpenalised":
                 ridge_no_intercept(X, y, l2)}
