@@ -64,19 +64,16 @@ def test_sliding_cache_is_not_crop_and_recompute():
 
 
 def _layer_keys(model: GPT, idx: torch.Tensor, pos: torch.Tensor, layer: int) -> torch.Tensor:
-    """The rotated keys layer ``layer`` computes for idx at positions pos: (nh, T, hs)."""
+    """The (rotated) keys layer ``layer`` computes for idx at positions pos: (T, nh, hs)."""
     captured = {}
-    block = model.blocks[layer].attn
 
     def grab(module, args):
         x, step = args
         B, T, C = x.shape
-        k = module.qkv(x).split(C, dim=2)[1].view(B, T, module.n_head, -1).transpose(1, 2)
-        if step.rope is not None:
-            k = apply_rope(k, *step.rope)
-        captured["k"] = k[0]
+        k = module.qkv(x).view(B, T, 3, module.n_head, -1)[:, :, 1]  # (B, T, nh, hs)
+        captured["k"] = k[0] if step.rope is None else apply_rope(k, *(t[:, :, 0] for t in step.rope))[0]
 
-    handle = block.register_forward_pre_hook(grab)
+    handle = model.blocks[layer].attn.register_forward_pre_hook(grab)
     with torch.no_grad():
         model.step(idx, pos, Step())
     handle.remove()
@@ -91,11 +88,11 @@ def test_why_learned_positions_cannot_slide_but_rope_first_layer_can():
         model = sharp_model(pos)
         if model.rotary is not None:
             model.rotary.reserve(W + 1)
-        full = _layer_keys(model, seq[:, :W], torch.arange(W), 0)[:, 1:]  # cached for tokens 1..W-1
+        full = _layer_keys(model, seq[:, :W], torch.arange(W), 0)[1:]  # cached for tokens 1..W-1
         if pos == "learned":  # the crop restarts positions at 0
-            shifted = _layer_keys(model, seq[:, 1 : W + 1], torch.arange(W), 0)[:, : W - 1]
+            shifted = _layer_keys(model, seq[:, 1 : W + 1], torch.arange(W), 0)[: W - 1]
         else:  # RoPE keeps absolute positions; only distances matter
-            shifted = _layer_keys(model, seq[:, 1 : W + 1], torch.arange(1, W + 1), 0)[:, : W - 1]
+            shifted = _layer_keys(model, seq[:, 1 : W + 1], torch.arange(1, W + 1), 0)[: W - 1]
         assert (not torch.allclose(full, shifted, atol=1e-5)) == stale
 
 

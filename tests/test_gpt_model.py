@@ -39,17 +39,24 @@ def test_causal_future_tokens_do_not_change_the_past(pos):
     assert not torch.allclose(la[:, 5:], lb[:, 5:])
 
 
-def test_rope_scores_depend_only_on_relative_position():
+def test_rope_rotates_half_pairs_and_scores_depend_only_on_distance():
     torch.manual_seed(0)
     model = GPT(tiny_model_config())
     model.rotary.reserve(64)
-    q, k = torch.randn(1, 1, 1, 8), torch.randn(1, 1, 1, 8)
+    hs = 8
+    q, k = torch.randn(hs), torch.randn(hs)
 
-    def score(i, j):
-        cq, sq = model.rotary(torch.tensor([i]))
-        ck, sk = model.rotary(torch.tensor([j]))
-        return (apply_rope(q, cq, sq) * apply_rope(k, ck, sk)).sum().item()
+    def rotate(x, p):
+        cos, sin = model.rotary(torch.tensor([p]))
+        return apply_rope(x.view(1, 1, 1, 1, hs), cos, sin).flatten()
 
+    # against the definition: pair (i, i + hs/2) turned by p * base^(-2i/hs)
+    p = 5
+    angle = p * 10000.0 ** (-torch.arange(0, hs, 2).float() / hs)
+    x1, x2 = q[: hs // 2], q[hs // 2 :]
+    expected = torch.cat((x1 * angle.cos() - x2 * angle.sin(), x2 * angle.cos() + x1 * angle.sin()))
+    torch.testing.assert_close(rotate(q, p), expected)
+    score = lambda i, j: (rotate(q, i) @ rotate(k, j)).item()  # noqa: E731
     assert score(5, 2) == pytest.approx(score(40, 37), abs=1e-5)
     assert score(5, 2) != pytest.approx(score(5, 4), abs=1e-3)
 

@@ -19,7 +19,10 @@ from nanogpt.config import GPTConfig
 
 
 class Rotary(nn.Module):
-    """cos/sin tables for rotary position embeddings, grown on demand for long generations."""
+    """cos/sin tables for rotary position embeddings, grown on demand for long generations.
+
+    Channel i of a head is paired with channel i + hs/2 (the two halves); the tables are (length, hs/2).
+    """
 
     def __init__(self, head_size: int, base: float, length: int):
         super().__init__()
@@ -38,15 +41,15 @@ class Rotary(nn.Module):
         self.cos, self.sin = angles.cos(), angles.sin()
 
     def forward(self, pos: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """pos (T,) or (B, T) -> cos, sin broadcastable against (B, nh, T, hs/2)."""
+        """pos (T,) or (B, T) -> cos, sin broadcastable against one half of (B, T, n, nh, hs)."""
         cos, sin = self.cos[pos], self.sin[pos]
         if pos.dim() == 1:
-            return cos[None, None], sin[None, None]  # (1, 1, T, hs/2)
-        return cos[:, None], sin[:, None]  # (B, 1, T, hs/2)
+            return cos[None, :, None, None], sin[None, :, None, None]  # (1, T, 1, 1, hs/2)
+        return cos[:, :, None, None], sin[:, :, None, None]  # (B, T, 1, 1, hs/2)
 
 
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-    """Rotate each (first-half, second-half) pair of channels of x (B, nh, T, hs) by its angle."""
+    """Rotate each (i, i + hs/2) channel pair of x (..., hs) by its position's angle."""
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat((x1 * cos - x2 * sin, x2 * cos + x1 * sin), dim=-1)
 
@@ -91,12 +94,11 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x: torch.Tensor, step: Step) -> torch.Tensor:
         B, T, C = x.shape
-        q, k, v = self.qkv(x).split(C, dim=2)
-        q = q.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hs)
-        k = k.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hs)
-        v = v.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hs)
-        if step.rope is not None:
-            q, k = apply_rope(q, *step.rope), apply_rope(k, *step.rope)
+        qkv = self.qkv(x).view(B, T, 3, self.n_head, C // self.n_head)  # (B, T, 3, nh, hs)
+        qk = qkv[:, :, :2] if step.rope is None else apply_rope(qkv[:, :, :2], *step.rope)  # q and k at once
+        q = qk[:, :, 0].transpose(1, 2)  # (B, nh, T, hs)
+        k = qk[:, :, 1].transpose(1, 2)  # (B, nh, T, hs)
+        v = qkv[:, :, 2].transpose(1, 2)  # (B, nh, T, hs)
         if step.slots is not None:
             assert self.cache is not None, "call setup_cache before prefill/decode"
             n = k.shape[2] if isinstance(step.slots, slice) else step.slots.numel()

@@ -1,8 +1,13 @@
-"""Inference timings: our engine with and without the KV cache, and Hugging Face GPT-2 of the same size."""
+"""Inference timings: our engine with and without the KV cache, and Hugging Face GPT-2 of the same size.
+
+Each figure is per new token, best of ``repeats`` runs (cached and peer runs interleaved), as wall
+time and as this process's CPU time; on a busy machine the CPU time is the steadier of the two.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -16,10 +21,7 @@ BENCH_SAMPLING = Sampling(temperature=0.8, top_k=10)
 NOTES_UNCACHED_MS = 15.59  # the notes' own measurement without a cache, on their hardware
 WARMUP_TOKENS = 8
 
-
-def _sync(device: str) -> None:
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
+Runner = Callable[[int], None]  # generates n new tokens from a one-token prompt
 
 
 def random_model(cfg: GPTConfig, device: str, seed: int = 0) -> GPT:
@@ -27,20 +29,30 @@ def random_model(cfg: GPTConfig, device: str, seed: int = 0) -> GPT:
     return GPT(cfg).to(device).eval()
 
 
-def time_engine(model: GPT, tokens: int, use_cache: bool, device: str) -> float:
-    """ms per new token for ``tokens`` tokens from a one-token prompt (after a short warm-up)."""
+def measure(run: Runner, n: int, device: str) -> tuple[float, float]:
+    """(wall ms, CPU ms) per call unit of ``run(n)`` after a short warm-up."""
+    run(WARMUP_TOKENS)
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    t0, c0 = time.perf_counter(), time.process_time()
+    run(n)
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return 1000 * (time.perf_counter() - t0) / n, 1000 * (time.process_time() - c0) / n
+
+
+def ours(model: GPT, use_cache: bool) -> Runner:
     engine = Engine(model, use_cache=use_cache)
-    engine.generate([[0]], WARMUP_TOKENS, BENCH_SAMPLING, seed=0)
-    _sync(device)
-    t0 = time.perf_counter()
-    out = engine.generate([[0]], tokens, BENCH_SAMPLING, seed=0)
-    _sync(device)
-    assert len(out.tokens[0]) == tokens
-    return 1000 * (time.perf_counter() - t0) / tokens
+
+    def run(n: int) -> None:
+        out = engine.generate([[0]], n, BENCH_SAMPLING, seed=0)
+        assert len(out.tokens[0]) == n
+
+    return run
 
 
-def time_hf(cfg: GPTConfig, tokens: int, device: str) -> float | None:
-    """ms per new token for transformers' GPT2LMHeadModel (random weights, same shape), or None if absent."""
+def hugging_face(cfg: GPTConfig, tokens: int, device: str) -> Runner | None:
+    """transformers' GPT2LMHeadModel of the same shape (random weights), or None if not installed."""
     try:
         from transformers import GPT2Config, GPT2LMHeadModel
         from transformers.utils import logging as hf_logging
@@ -48,9 +60,9 @@ def time_hf(cfg: GPTConfig, tokens: int, device: str) -> float | None:
         return None
     hf_logging.set_verbosity_error()
     hf_cfg = GPT2Config(
-        vocab_size=cfg.vocab_size, n_positions=max(cfg.block_size, tokens + 1), n_embd=cfg.n_embd,
-        n_layer=cfg.n_layer, n_head=cfg.n_head, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
-        bos_token_id=0, eos_token_id=None, pad_token_id=0,
+        vocab_size=cfg.vocab_size, n_positions=max(cfg.block_size, tokens + WARMUP_TOKENS + 1),
+        n_embd=cfg.n_embd, n_layer=cfg.n_layer, n_head=cfg.n_head, resid_pdrop=0.0, embd_pdrop=0.0,
+        attn_pdrop=0.0, bos_token_id=0, eos_token_id=None, pad_token_id=0,
     )
     torch.manual_seed(0)
     model = GPT2LMHeadModel(hf_cfg).to(device).eval()
@@ -63,47 +75,55 @@ def time_hf(cfg: GPTConfig, tokens: int, device: str) -> float | None:
                                  use_cache=True, pad_token_id=0)
         assert out.shape[1] == n + 1
 
-    run(WARMUP_TOKENS)
-    _sync(device)
-    t0 = time.perf_counter()
-    run(tokens)
-    _sync(device)
-    return 1000 * (time.perf_counter() - t0) / tokens
+    return run
 
 
-def step_overhead(device: str, tokens: int = 300) -> dict[str, float]:
-    """At the small lite shape: a full cached generation step (decode + sampling) vs a bare 1-token forward."""
-    cfg = lite().model
-    model = random_model(cfg, device)
-    cached = time_engine(model, tokens, use_cache=True, device=device)
-    x = torch.zeros((1, 1), dtype=torch.long, device=device)
-    with torch.no_grad():
-        for _ in range(WARMUP_TOKENS):
-            model(x)
-        _sync(device)
-        t0 = time.perf_counter()
-        for _ in range(tokens):
-            model(x)
-        _sync(device)
-    bare = 1000 * (time.perf_counter() - t0) / tokens
-    return {"cached_step_ms": cached, "bare_forward_ms": bare, "ratio": cached / bare}
+def bare_forward(model: GPT) -> Runner:
+    x = torch.zeros((1, 1), dtype=torch.long, device=model.wte.weight.device)
+
+    def run(n: int) -> None:
+        with torch.no_grad():
+            for _ in range(n):
+                model(x)
+
+    return run
 
 
-def run_benchmark(cfg: GPTConfig, tokens: int, device: str, with_peer: bool = True) -> dict[str, Any]:
+def best(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+def run_benchmark(cfg: GPTConfig, tokens: int, device: str, with_peer: bool = True, repeats: int = 3) -> dict[str, Any]:
     """The whole comparison as one JSON-ready dict."""
     model = random_model(cfg, device)
-    cached = time_engine(model, tokens, use_cache=True, device=device)
-    uncached = time_engine(model, tokens, use_cache=False, device=device)
-    hf = time_hf(cfg, tokens, device) if with_peer else None
+    peer = hugging_face(cfg, tokens, device) if with_peer else None
+    cached_runs, peer_runs = [], []
+    for _ in range(repeats):
+        cached_runs.append(measure(ours(model, True), tokens, device))
+        if peer is not None:
+            peer_runs.append(measure(peer, tokens, device))
+    cached = best(cached_runs)
+    uncached = measure(ours(model, False), tokens, device)
+    hf = best(peer_runs) if peer_runs else (None, None)
+
+    small = random_model(lite().model, device)
+    step = best([measure(ours(small, True), 300, device) for _ in range(repeats)])
+    bare = best([measure(bare_forward(small), 300, device) for _ in range(repeats)])
     return {
         "tokens": tokens,
         "device": device,
         "threads": torch.get_num_threads(),
+        "repeats": repeats,
         "shape": f"{cfg.n_layer}L/{cfg.n_head}H/{cfg.n_embd}, ctx {cfg.block_size}, {cfg.pos}",
         "sampling": {"top_k": BENCH_SAMPLING.top_k, "temperature": BENCH_SAMPLING.temperature},
-        "ms_per_token": {"cached": cached, "uncached": uncached, "hf_cached": hf},
-        "speedup_cache": uncached / cached,
-        "speedup_vs_hf": None if hf is None else hf / cached,
+        "ms_per_token": {"cached": cached[0], "uncached": uncached[0], "hf_cached": hf[0]},
+        "cpu_ms_per_token": {"cached": cached[1], "uncached": uncached[1], "hf_cached": hf[1]},
+        "speedup_cache": uncached[0] / cached[0],
+        "speedup_vs_hf": None if hf[0] is None else hf[0] / cached[0],
+        "cpu_speedup_vs_hf": None if hf[1] is None else hf[1] / cached[1],
         "notes_uncached_ms": NOTES_UNCACHED_MS,
-        "step_overhead": step_overhead(device),
+        "step_overhead": {
+            "shape": "lite", "cached_step_ms": step[0], "bare_forward_ms": bare[0], "ratio": step[0] / bare[0],
+            "cpu_ratio": step[1] / bare[1],
+        },
     }
