@@ -80,8 +80,11 @@ def check(solution, gpt, idx, tolerance, what):
         expected = gpt(idx)[0]
         alts = {}
         for kind, message in MESSAGES.items():
-            with mistake(gpt, kind):
-                alts[message] = gpt(idx)[0]
+            try:
+                with mistake(gpt, kind):
+                    alts[message] = gpt(idx)[0]
+            except Exception:  # noqa: BLE001 - the reference's internals moved on: name fewer mistakes, never fail
+                continue
     got = solution.gpt_forward(params_of(gpt), idx, gpt.config.n_head, rope_base=gpt.config.rope_base)
     assert_close_or_named(got, expected, what, alts, **tolerance)
 
