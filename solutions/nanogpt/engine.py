@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import torch
 
 from nanogpt.model import GPT, Step
-from nanogpt.sampling import Sampling, choose
+from nanogpt.sampling import Sampling, choose, gumbel_noise
 
 
 @dataclass
@@ -80,12 +80,17 @@ class Engine:
         N = L + max_new_tokens
         seq = torch.zeros(B, N, dtype=torch.long, device=device)
         self.pad = torch.tensor([L - len(p) for p in prompts], device=device)  # (B,)
+        # (B, N) position of each column, counted from the row's first real token (pads get 0)
+        self.positions = (torch.arange(N, device=device)[None, :] - self.pad[:, None]).clamp(min=0)
         for b, p in enumerate(prompts):
             seq[b, L - len(p) : L] = torch.tensor(p, dtype=torch.long)
         self.padded = bool(self.pad.any())
         if self.rope:
             self.model.rotary.reserve(N)
         generator = None if seed is None else torch.Generator(device=device).manual_seed(seed)
+        noise = None
+        if sampling.temperature > 0:  # every step's noise in one draw
+            noise = gumbel_noise(max_new_tokens, B, sampling, self.model.config.vocab_size, generator, device)
         seen = None
         if sampling.repetition_penalty != 1.0:
             seen = torch.zeros(B, self.model.config.vocab_size, dtype=torch.bool, device=device)
@@ -109,7 +114,7 @@ class Engine:
                     logits = self._decode(seq, t - 1)
                 if record_logits:
                     out.logits.append(logits.float().clone())
-                nxt = choose(logits, sampling, generator, seen)
+                nxt = choose(logits, sampling, None if noise is None else noise[t - L], seen)
                 seq[:, t] = nxt
                 if seen is not None:
                     seen.scatter_(1, nxt[:, None], True)
@@ -125,11 +130,6 @@ class Engine:
         finally:
             self.model.drop_cache()
         return out
-
-    def _positions(self, first_col: int, n: int) -> torch.Tensor:
-        """(B, n) positions of columns first_col.. for each row: counted from the row's first real token."""
-        cols = torch.arange(first_col, first_col + n, device=self.pad.device)
-        return (cols[None, :] - self.pad[:, None]).clamp(min=0)
 
     def _attn_mask(self, first_col: int, n: int) -> torch.Tensor | None:
         """(B, 1, n, n) mask over columns first_col..: causal, banded to the window, pads hidden.
@@ -147,7 +147,7 @@ class Engine:
         """Logits for column t from a fresh forward over the last ``window`` columns (no cache)."""
         first = max(0, t - self.window)
         n = t - first
-        pos = self._positions(first, n)
+        pos = self.positions[:, first:t]
         if not self.rope:  # learned positions restart at the crop
             pos = (torch.arange(n, device=seq.device)[None, :] - (self.pad[:, None] - first).clamp(min=0)).clamp(min=0)
         step = Step(mask=self._attn_mask(first, n))
@@ -162,7 +162,7 @@ class Engine:
         self.valid[:, kept % W] = kept[None, :] >= self.pad[:, None]
         self.all_valid = bool(self.valid[:, : min(L, W)].all())
         step = Step(mask=self._attn_mask(0, L), slots=slots)
-        return self.model.step(seq[:, :L], self._positions(0, L), step, last_only=True)[:, -1]
+        return self.model.step(seq[:, :L], self.positions[:, :L], step, last_only=True)[:, -1]
 
     def _decode(self, seq: torch.Tensor, col: int) -> torch.Tensor:
         """Feed column ``col`` (one token per row) through the cache; logits for column col + 1."""
@@ -174,6 +174,5 @@ class Engine:
             self.valid[:, slot] = True
             self.all_valid = n == W and bool(self.valid.all())
             mask = None if self.all_valid else self.valid[:, None, None, :n]
-        pos = (col - self.pad)[:, None]  # (B, 1)
         step = Step(mask=mask, slots=slice(slot, slot + 1), read=n)
-        return self.model.step(seq[:, col : col + 1], pos, step)[:, -1]
+        return self.model.step(seq[:, col : col + 1], self.positions[:, col : col + 1], step)[:, -1]

@@ -41,26 +41,33 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     return logits.masked_fill(drop, float("-inf"))
 
 
-def choose(logits: torch.Tensor, s: Sampling, generator: torch.Generator | None = None,
+def gumbel_noise(steps: int, batch: int, s: Sampling, vocab: int, generator: torch.Generator | None = None,
+                 device=None) -> torch.Tensor:
+    """(steps, batch, width) Gumbel noise for ``steps`` draws at once; width is k under top-k, else vocab."""
+    width = s.top_k if s.top_k is not None and s.top_k < vocab else vocab
+    uniform_exp = torch.empty(steps, batch, width, device=device).exponential_(1.0, generator=generator)
+    return -uniform_exp.log()
+
+
+def choose(logits: torch.Tensor, s: Sampling, gumbel: torch.Tensor | None = None,
            seen: torch.Tensor | None = None) -> torch.Tensor:
-    """Next token ids (B,) from logits (B, V).
+    """Next token ids (B,) from logits (B, V); ``gumbel`` (B, width) is this draw's noise from gumbel_noise.
 
     Top-k narrows the candidates to k columns first, so the rest of the work is on (B, k). The draw
-    is argmax(p / E) with E ~ Exp(1) per candidate, which picks i with probability p_i (no sync,
-    unlike torch.multinomial on CUDA).
+    is the Gumbel-max trick: argmax(z / T + G) picks i with probability softmax(z / T)_i, with no
+    softmax and no host sync (unlike torch.multinomial on CUDA).
     """
     logits = logits.float()
     if seen is not None and s.repetition_penalty != 1.0:
         logits = penalise(logits, seen, s.repetition_penalty)
     if s.temperature == 0:
         return logits.argmax(dim=-1)
+    assert gumbel is not None, "sampling with temperature > 0 needs this draw's Gumbel noise"
     candidates = None
     if s.top_k is not None and s.top_k < logits.shape[-1]:
         logits, candidates = torch.topk(logits, s.top_k, dim=-1)  # (B, k), most likely first
     logits = logits / s.temperature
     if s.top_p is not None and s.top_p < 1:
         logits = top_p_filter(logits, s.top_p)
-    probs = torch.softmax(logits, dim=-1)
-    noise = torch.empty_like(probs).exponential_(1.0, generator=generator)
-    pick = torch.argmax(probs / noise, dim=-1)
+    pick = torch.argmax(logits + gumbel, dim=-1)
     return pick if candidates is None else candidates.gather(-1, pick[:, None]).squeeze(-1)
