@@ -42,29 +42,43 @@ def params_of(gpt):
     return {k: v.detach().clone() for k, v in gpt.state_dict().items() if k != "lm_head.weight"}
 
 
-def _adjacent_rope(x, cos, sin):
-    x1, x2 = x[..., 0::2], x[..., 1::2]
-    out = torch.empty_like(x)
-    out[..., 0::2], out[..., 1::2] = x1 * cos - x2 * sin, x1 * sin + x2 * cos
-    return out
+def adjacent_pairs_model(gpt):
+    """A GPT whose half-split RoPE acts like adjacent-pair RoPE on the original weights.
+
+    Moving q and k channels 2j -> j and 2j+1 -> j + hs/2 inside every head turns pair (j, j + hs/2)
+    into the old pair (2j, 2j+1); q . k is unchanged by the shared permutation, v is untouched.
+    """
+    cfg = gpt.config
+    C, nh = cfg.n_embd, cfg.n_head
+    hs = C // nh
+    order = torch.cat([torch.arange(0, hs, 2), torch.arange(1, hs, 2)])
+    rows = torch.cat([h * hs + order for h in range(nh)])
+    state = {k: v.clone() for k, v in gpt.state_dict().items()}
+    for i in range(cfg.n_layer):
+        w = state[f"blocks.{i}.attn.qkv.weight"]
+        w[:C], w[C : 2 * C] = w[:C][rows], w[C : 2 * C][rows]
+    alt = MODEL.GPT(cfg).eval()
+    alt.load_state_dict(state)
+    return alt
 
 
 @contextlib.contextmanager
 def mistake(gpt, kind):
     """Temporarily turn the reference into a classic wrong version of itself."""
-    saved_rope, saved_ln = MODEL.apply_rope, gpt.ln_f
+    if kind == "adjacent":
+        yield adjacent_pairs_model(gpt)
+        return
+    saved_ln = gpt.ln_f
     cos, sin = gpt.rotary.cos.clone(), gpt.rotary.sin.clone()
     try:
         if kind == "no rope":
             gpt.rotary.cos.fill_(1.0)
             gpt.rotary.sin.zero_()
-        elif kind == "adjacent":
-            MODEL.apply_rope = _adjacent_rope
         elif kind == "no ln_f":
             gpt.ln_f = torch.nn.Identity()
-        yield
+        yield gpt
     finally:
-        MODEL.apply_rope, gpt.ln_f = saved_rope, saved_ln
+        gpt.ln_f = saved_ln
         gpt.rotary.cos, gpt.rotary.sin = cos, sin
 
 
@@ -81,8 +95,8 @@ def check(solution, gpt, idx, tolerance, what):
         alts = {}
         for kind, message in MESSAGES.items():
             try:
-                with mistake(gpt, kind):
-                    alts[message] = gpt(idx)[0]
+                with mistake(gpt, kind) as wrong:
+                    alts[message] = wrong(idx)[0]
             except Exception:  # noqa: BLE001 - the reference's internals moved on: name fewer mistakes, never fail
                 continue
     got = solution.gpt_forward(params_of(gpt), idx, gpt.config.n_head, rope_base=gpt.config.rope_base)
