@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from mlprep.drills.compare import assert_close, fail
-from mlprep.drills.proxy import SolutionRaised
 from mlprep.drills.protocol import BlackBox
+from mlprep.drills.proxy import SolutionRaised
 
 
 def make_conv(c_in, c_out, k, padding, bias=True, seed=0):

@@ -1,7 +1,6 @@
 """Hidden tests for count_params: every count is checked against torch's own numel."""
 
 import pytest
-import torch
 import torch.nn as nn
 
 from mlprep.drills.compare import describe, fail

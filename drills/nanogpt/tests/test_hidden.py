@@ -3,7 +3,6 @@
 import contextlib
 import sys
 
-import pytest
 import torch
 
 from mlprep.drills.compare import describe, fail
