@@ -158,7 +158,9 @@ def test_stats_json_reflects_reviews_and_drills(cli, bank):
         assert key in data
     assert data["reviews_total"] == 3 and data["cards_seen"] == 3 and data["streak_days"] == 1
     assert data["due_today"] == 3  # all still in learning steps
-    assert data["topics"]["transformers"]["cards"] == 3 and data["topics"]["transformers"]["seen"] == 3
+    # new cards interleave topics: transformers, classical, transformers
+    assert data["topics"]["transformers"]["cards"] == 3 and data["topics"]["transformers"]["seen"] == 2
+    assert data["topics"]["classical"]["cards"] == 1 and data["topics"]["classical"]["seen"] == 1
     assert data["drills"]["softmax"]["solved"] is True
     assert len(data["due_forecast"]) == 7
     assert [h["again"] for h in data["hardest"]] == [1]
