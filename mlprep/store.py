@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -167,7 +168,7 @@ class Store:
         self._db = _connect(self.path)
         try:
             _check_ours(self._db, self.path)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(self._db)
             _migrate(self._db, self.path)
         except sqlite3.Error as exc:
             self._db.close()
@@ -382,6 +383,24 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise MlprepError(f"cannot open the progress database: {exc}", path=path) from None
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return db
+
+
+def _enable_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL once per database file.
+
+    The switch needs an exclusive lock and SQLite does not always wait on its busy handler for
+    it: two processes opening a new database at once can get "database is locked" at once. So
+    retry until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_ours(db: sqlite3.Connection, path: Path) -> None:
