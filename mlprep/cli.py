@@ -67,22 +67,22 @@ def _root(
     """Practise machine-learning interviews in the terminal: quiz, drills, and a reference GPT."""
 
 
+# In the order a learner meets them: the quiz, the banks, the drills, then the GPT.
+app.command("quiz")(quiz_cmd.quiz)
+app.command("stats")(stats_cmd.stats)
+app.command("export")(export_cmd.export)
+app.command("unsuspend")(quiz_cmd.unsuspend)
 app.add_typer(questions_cmd.app, name="questions")
-app.add_typer(explore_cmd.app, name="explore")
-app.command("train-gpt")(gpt_cmd.train_gpt)
-app.command("generate")(gpt_cmd.generate)
-app.command("bench-gpt")(gpt_cmd.bench_gpt)
 app.command("import")(importer_cmd.import_notes)
 app.command("drills")(drills_cmd.list_drills)
 app.command("drill")(drills_cmd.start_drill)
 app.command("grade")(drills_cmd.grade)
 app.command("hint")(drills_cmd.hint)
 app.command("solution")(drills_cmd.solution)
-app.command("quiz")(quiz_cmd.quiz)
-app.command("unsuspend")(quiz_cmd.unsuspend)
-app.command("stats")(stats_cmd.stats)
-app.command("export")(export_cmd.export)
-
+app.add_typer(explore_cmd.app, name="explore")
+app.command("train-gpt")(gpt_cmd.train_gpt)
+app.command("generate")(gpt_cmd.generate)
+app.command("bench-gpt")(gpt_cmd.bench_gpt)
 
 def main() -> None:
     """Console-script entry point."""
