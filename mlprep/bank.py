@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,7 @@ import yaml
 from mlprep import schema
 from mlprep.content import content_dir, user_home
 from mlprep.errors import MlprepError
+from mlprep.fileio import atomic_write_text
 from mlprep.schema import BANK_KEYS, Question, build_question
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -152,13 +152,9 @@ def _read_cache(path: Path, digest: str) -> list[Question] | None:
 
 
 def _write_cache(path: Path, digest: str, questions: list[Question]) -> None:
-    target = _cache_path(path)
+    records = [dataclasses.asdict(q) for q in questions]
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        records = [dataclasses.asdict(q) for q in questions]
-        tmp.write_text(json.dumps({"digest": digest, "questions": records}), encoding="utf-8")
-        os.replace(tmp, target)
+        atomic_write_text(_cache_path(path), json.dumps({"digest": digest, "questions": records}))
     except OSError:
         pass  # a cache that cannot be written only costs speed
 
@@ -196,7 +192,7 @@ def validate(paths: list[Path] | None = None) -> tuple[list[Question], list[Prob
     files = bank_files(roots)
     all_questions: list[Question] = []
     all_problems: list[Problem] = []
-    seen: dict[str, tuple[str, int | None]] = {}
+    seen: dict[str, str] = {}  # id -> the file that used it first
     for path in files:
         questions, problems = load_file(path, _bank_name(path, roots))
         all_problems.extend(problems)
@@ -205,12 +201,10 @@ def validate(paths: list[Path] | None = None) -> tuple[list[Question], list[Prob
             if q.id in seen:
                 if dup_lines is None:
                     dup_lines = _Lines(path.read_text(encoding="utf-8"))
-                first_path, first_line = seen[q.id]
                 line = dup_lines.line(q.position, "id")
-                first = f"{first_path}:{first_line}" if first_line else first_path
-                all_problems.append(Problem(str(path), line, f"duplicate id {q.id!r} (first used at {first})"))
+                all_problems.append(Problem(str(path), line, f"duplicate id {q.id!r} (first used at {seen[q.id]})"))
                 continue
-            seen[q.id] = (str(path), None)
+            seen[q.id] = str(path)
             all_questions.append(q)
     all_problems.sort(key=lambda p: (p.path, p.line or 0))
     return all_questions, all_problems

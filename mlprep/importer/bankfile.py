@@ -6,14 +6,13 @@ and diff well; files are replaced atomically.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import yaml
 
 from mlprep.bank import bank_files, load_file
 from mlprep.errors import MlprepError
+from mlprep.fileio import atomic_write_text
 from mlprep.schema import Question
 
 HEADER = (
@@ -45,22 +44,9 @@ def dump_bank(questions: list[Question], note: str) -> str:
 def write_bank(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a reader never sees half a bank)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        atomic_write_text(path, text)
     except OSError as exc:
-        raise MlprepError(
-            f"cannot write the bank here: {exc.strerror}; choose another --out", path=path
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise MlprepError(f"cannot write the bank: {exc.strerror}", path=path) from None
-        raise
+        raise MlprepError(f"cannot write the bank: {exc.strerror}; choose another --out", path=path) from None
 
 
 def existing_banks(out_dir: Path) -> dict[Path, list[Question]]:
