@@ -65,18 +65,24 @@ class KVCache(nn.Module):
 
     def update(self, slots, k: torch.Tensor, v: torch.Tensor) -> None:
         """Write k, v (B, nh, n, hs) into the n cache ``slots`` (a slice or an index tensor)."""
-        self.k[:, :, slots] = k
-        self.v[:, :, slots] = v
+        if isinstance(slots, slice):  # narrow + copy_: fewer dispatches than slice assignment
+            self.k.narrow(2, slots.start, k.shape[2]).copy_(k)
+            self.v.narrow(2, slots.start, v.shape[2]).copy_(v)
+        else:
+            self.k.index_copy_(2, slots, k)
+            self.v.index_copy_(2, slots, v)
 
     def prefix(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.k[:, :, :n], self.v[:, :, :n]
+        if n == self.k.shape[2]:
+            return self.k, self.v
+        return self.k.narrow(2, 0, n), self.v.narrow(2, 0, n)
 
 
 @dataclass
 class Step:
     """How one call attends. Training uses the default: causal over the new tokens, no cache."""
 
-    rope: tuple[torch.Tensor, torch.Tensor] | None = None
+    rope: tuple[torch.Tensor, torch.Tensor] | None = None  # cos, sin for these positions (see Rotary)
     mask: torch.Tensor | None = None  # bool, True = may attend; None = plain causal
     slots: slice | torch.Tensor | None = None  # cache slots for the last len(slots) new keys
     read: int = 0  # > 0: attend to the first `read` cache slots (decode) instead of the new keys
@@ -101,8 +107,11 @@ class CausalSelfAttention(nn.Module):
         v = qkv[:, :, 2].transpose(1, 2)  # (B, nh, T, hs)
         if step.slots is not None:
             assert self.cache is not None, "call setup_cache before prefill/decode"
-            n = k.shape[2] if isinstance(step.slots, slice) else step.slots.numel()
-            self.cache.update(step.slots, k[:, :, T - n :], v[:, :, T - n :])
+            n = T if isinstance(step.slots, slice) else step.slots.numel()
+            if n < T:  # a prompt longer than the window keeps only its last n keys
+                self.cache.update(step.slots, k[:, :, T - n :], v[:, :, T - n :])
+            else:
+                self.cache.update(step.slots, k, v)
         if step.read:
             k, v = self.cache.prefix(step.read)  # (B, nh, read, hs)
         dropout = self.dropout if self.training else 0.0
@@ -184,7 +193,7 @@ class GPT(nn.Module):
         x = self.wte(idx)  # (B, T, C)
         if self.wpe is not None:
             x = x + self.wpe(pos)
-        else:
+        elif step.rope is None:  # the engine may pass this step's tables ready-made
             step.rope = self.rotary(pos)
         x = self.drop(x)
         for block in self.blocks:

@@ -14,6 +14,7 @@ import torch
 
 from nanogpt.config import GPTConfig, lite
 from nanogpt.engine import Engine
+from nanogpt.kernels import inference_kernels
 from nanogpt.model import GPT
 from nanogpt.sampling import Sampling
 
@@ -81,8 +82,8 @@ def hugging_face(cfg: GPTConfig, tokens: int, device: str) -> Runner | None:
 def bare_forward(model: GPT) -> Runner:
     x = torch.zeros((1, 1), dtype=torch.long, device=model.wte.weight.device)
 
-    def run(n: int) -> None:
-        with torch.no_grad():
+    def run(n: int) -> None:  # on the same matmul kernels as the engine
+        with torch.inference_mode(), inference_kernels(model):
             for _ in range(n):
                 model(x)
 

@@ -1,0 +1,89 @@
+"""The CPU inference kernels: same numbers as F.linear, chosen by size, and the model left untouched."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn as nn
+from gpt_helpers import one_thread, tiny_model_config  # noqa: F401
+from nanogpt import kernels
+from nanogpt.engine import Engine
+from nanogpt.kernels import inference_kernels, kernel_name, last_level_cache_bytes, onednn_available
+from nanogpt.model import GPT
+from nanogpt.sampling import Sampling
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+KINDS = ["default", "transposed"] + (["onednn"] if onednn_available() else [])
+
+
+def model(seed: int = 0, **overrides) -> GPT:
+    torch.manual_seed(seed)
+    return GPT(tiny_model_config(**overrides)).eval()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kernel_gives_the_plain_forward_logits(kind):
+    m = model()
+    idx = torch.randint(23, (2, 7), generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        plain = m(idx)[0]
+        with inference_kernels(m, kind) as used:
+            fast = m(idx)[0]
+    assert used == kind
+    torch.testing.assert_close(fast, plain, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_engine_generates_the_same_text_on_every_kernel(kind):
+    m = model(1)
+    reference = Engine(m, kernels="default").generate([[1, 2]], 20, Sampling(temperature=0), record_logits=True)
+    out = Engine(m, kernels=kind).generate([[1, 2]], 20, Sampling(temperature=0), record_logits=True)
+    assert out.tokens == reference.tokens
+    for a, b in zip(out.logits, reference.logits, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-4, rtol=0)
+
+
+def test_the_model_is_restored_after_the_block_even_on_error():
+    m = model()
+    before = {k: (v.data_ptr(), v.clone()) for k, v in m.state_dict().items()}
+    with pytest.raises(RuntimeError, match="boom"), torch.no_grad(), inference_kernels(m, "transposed"):
+        assert all("forward" in lin.__dict__ for lin in m.modules() if isinstance(lin, nn.Linear))
+        raise RuntimeError("boom")
+    assert not any("forward" in lin.__dict__ for lin in m.modules() if isinstance(lin, nn.Linear))
+    after = m.state_dict()
+    assert after.keys() == before.keys()
+    for k, (ptr, value) in before.items():
+        assert after[k].data_ptr() == ptr and torch.equal(after[k], value)
+
+
+def test_training_still_works_after_generating_far_past_the_rope_tables():
+    """generate runs in inference mode; tables it grows outlive it and must stay ordinary tensors
+    (an inference tensor cannot be updated in place outside inference mode, e.g. by DDP)."""
+    m = model()
+    Engine(m).generate([[1]], 40, Sampling(temperature=0))  # 41 positions > block_size 8
+    assert m.rotary.cos.shape[0] >= 41
+    assert not m.rotary.cos.is_inference() and not m.rotary.sin.is_inference()
+    m.rotary.cos.mul_(1.0)
+    m.train()
+    idx = torch.randint(23, (2, 8))
+    _, loss = m(idx, idx)
+    loss.backward()
+    assert m.wte.weight.grad is not None
+
+
+def test_kernel_choice_follows_weight_size_and_device(monkeypatch):
+    m = model()
+    assert kernel_name(m) == "transposed"  # a few KB of weights stay in cache
+    monkeypatch.setattr(kernels, "last_level_cache_bytes", lambda: 1024)
+    assert kernel_name(m) == ("onednn" if onednn_available() else "transposed")
+    monkeypatch.setattr(kernels, "onednn_available", lambda: False)
+    assert kernel_name(m) == "transposed"
+    assert kernel_name(model().to(torch.bfloat16)) == "default"
+
+
+def test_last_level_cache_size_is_read_from_sysfs(tmp_path):
+    for index, size in (("index0", "48K"), ("index2", "1024K"), ("index3", "32768K")):
+        (tmp_path / index).mkdir()
+        (tmp_path / index / "size").write_text(size + "\n")
+    assert last_level_cache_bytes(tmp_path) == 32 * 2**20
+    assert last_level_cache_bytes(tmp_path / "missing") == kernels.FALLBACK_CACHE_BYTES
