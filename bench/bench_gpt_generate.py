@@ -1,7 +1,7 @@
 """Generation speed: our KV-cache engine vs our crop-and-recompute path vs Hugging Face GPT-2.
 
     .venv/bin/python bench/bench_gpt_generate.py                 # heavy shape, 1,000 tokens, 2 threads, CPU
-    .venv/bin/python bench/bench_gpt_generate.py --device cuda
+    .venv/bin/python bench/bench_gpt_generate.py --device cuda --compile   # + the compiled decode step
 
 Same weights for both of our paths; transformers' GPT2LMHeadModel of the same size (random weights,
 generate(use_cache=True)) when `transformers` is installed (`pip install 'mlprep[bench]'`).
@@ -35,14 +35,19 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--compile", action="store_true", help="also time the torch.compile decode step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    r = run_benchmark(heavy().model, args.tokens, args.device)
+    r = run_benchmark(heavy().model, args.tokens, args.device, compile=args.compile)
     ms, cpu = r["ms_per_token"], r["cpu_ms_per_token"]
     print(f"torch {torch.__version__}, {r['threads']} threads, {r['device']}, shape {r['shape']}, "
           f"{r['tokens']} tokens from a 1-token prompt, top-k 10, T 0.8, best of {r['repeats']}")
     print(f"{'engine':36}{'ms/token':>10}{'CPU ms/token':>14}{'ours cached is':>18}")
-    print(f"{'ours, KV cache':36}{ms['cached']:>10.2f}{cpu['cached']:>14.2f}{'1.00x':>18}")
+    print(f"{'ours, KV cache (' + r['kernels'] + ' matmuls)':36}{ms['cached']:>10.2f}{cpu['cached']:>14.2f}{'1.00x':>18}")
+    if ms["compiled"] is not None:
+        print(f"{'ours, KV cache, torch.compile':36}{ms['compiled']:>10.2f}{cpu['compiled']:>14.2f}"
+              f"{ms['compiled'] / ms['cached']:>17.2f}x (below 1: the compiled step is faster; "
+              f"compiled in {r['compile_s']:.1f} s)")
     print(f"{'ours, crop-and-recompute':36}{ms['uncached']:>10.2f}{cpu['uncached']:>14.2f}"
           f"{r['speedup_cache']:>17.2f}x")
     if ms["hf_cached"] is not None:

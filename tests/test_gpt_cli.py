@@ -63,6 +63,17 @@ def test_generate_json_batch_and_cache_equivalence(cli, trained):
     assert cached["completions"][0] == uncached["completions"][0]  # 4 + 10 tokens: inside the 16 window
 
 
+def test_generate_compiled_gives_the_same_text(cli, trained):
+    common = ["generate", "--checkpoint", trained, "--prompt", "All:", "--length", "40", "--seed", "3", "--top-k", "5",
+              "--json"]
+    eager = json.loads(cli(*common).stdout)
+    r = cli(*common, "--compile")
+    assert r.exit_code == 0, r.output
+    fast = json.loads(r.stdout)
+    assert fast["completions"] == eager["completions"]  # 44 tokens: well past the 16 window
+    assert fast["compiled"] is True and fast["compile_s"] > 0 and eager["compile_s"] == 0
+
+
 def test_generate_stop_string_is_not_printed(cli, trained):
     r = cli("generate", "--checkpoint", trained, "--prompt", "All", "--length", "200", "--temperature", "0", "--json")
     text = json.loads(r.stdout)["completions"][0]
@@ -79,6 +90,7 @@ def test_generate_stop_string_is_not_printed(cli, trained):
         (["generate"], "no trained model yet"),
         (["generate", "--checkpoint", "nowhere.pt"], "no such checkpoint"),
         (["generate", "--top-p", "2"], "top-p must be in (0, 1]"),
+        (["generate", "--compile", "--no-kv-cache"], "--compile needs the KV cache"),
         (["train-gpt", "--data", "missing.txt", "--out", "run"], "no such data file"),
         (["train-gpt", "--config", "huge"], "unknown config"),
         (["train-gpt", "--pos", "sinusoid", "--data", "missing.txt"], "pos must be one of"),
@@ -111,8 +123,10 @@ def test_bench_gpt_json(cli):
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
     assert report["tokens"] == 20 and report["device"] == "cpu"
-    assert set(report["ms_per_token"]) == {"cached", "uncached", "hf_cached"}
+    assert set(report["ms_per_token"]) == {"cached", "uncached", "hf_cached", "compiled"}
     assert report["ms_per_token"]["hf_cached"] is None and report["speedup_vs_hf"] is None
+    assert report["ms_per_token"]["compiled"] is None and report["compile_s"] is None
+    assert report["kernels"] in {"transposed", "onednn"}
     assert report["speedup_cache"] == pytest.approx(report["ms_per_token"]["uncached"] / report["ms_per_token"]["cached"])
 
 

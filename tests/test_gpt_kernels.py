@@ -43,6 +43,21 @@ def test_the_engine_generates_the_same_text_on_every_kernel(kind):
         torch.testing.assert_close(a, b, atol=1e-4, rtol=0)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_kernels_follow_weights_changed_in_place_between_calls(kind):
+    m = model(2)
+    engine = Engine(m, kernels=kind)
+    first = engine.generate([[3]], 10, Sampling(temperature=0), record_logits=True)
+    with torch.no_grad():
+        m.blocks[0].attn.qkv.weight.mul_(4.0)
+        m.blocks[1].mlp.fc.weight.copy_(torch.randn_like(m.blocks[1].mlp.fc.weight))
+    again = engine.generate([[3]], 10, Sampling(temperature=0), record_logits=True)
+    plain = Engine(m, kernels="default").generate([[3]], 10, Sampling(temperature=0), record_logits=True)
+    assert not torch.allclose(first.logits[0], again.logits[0], atol=1e-3)
+    for a, b in zip(again.logits, plain.logits, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-4, rtol=0)
+
+
 def test_the_model_is_restored_after_the_block_even_on_error():
     m = model()
     before = {k: (v.data_ptr(), v.clone()) for k, v in m.state_dict().items()}
@@ -85,5 +100,5 @@ def test_last_level_cache_size_is_read_from_sysfs(tmp_path):
     for index, size in (("index0", "48K"), ("index2", "1024K"), ("index3", "32768K")):
         (tmp_path / index).mkdir()
         (tmp_path / index / "size").write_text(size + "\n")
-    assert last_level_cache_bytes(tmp_path) == 32 * 2**20
-    assert last_level_cache_bytes(tmp_path / "missing") == kernels.FALLBACK_CACHE_BYTES
+    assert last_level_cache_bytes.__wrapped__(tmp_path) == 32 * 2**20
+    assert last_level_cache_bytes.__wrapped__(tmp_path / "missing") == kernels.FALLBACK_CACHE_BYTES

@@ -186,6 +186,7 @@ def generate(
     stop: Annotated[str | None, typer.Option("--stop", help="Stop a prompt's text at this string (not printed; \\n is a newline).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for reproducible sampling.")] = None,
     kv_cache: Annotated[bool, typer.Option("--kv-cache/--no-kv-cache", help="Use the KV cache (default) or recompute every step.")] = True,
+    compile_step: Annotated[bool, typer.Option("--compile", help="torch.compile the decode step (a CUDA graph on CUDA); costs seconds up front.")] = False,
     device: DeviceOption = "auto",
     threads: ThreadsOption = None,
     json_out: JsonOption = False,
@@ -198,6 +199,8 @@ def generate(
         from nanogpt.train import pick_device
 
         _set_threads(threads)
+        if compile_step and not kv_cache:
+            raise MlprepError("--compile needs the KV cache; drop --no-kv-cache")
         sampling = _sampling(temperature, top_k, top_p, repetition_penalty)
         stop = unescape(stop) if stop else None
         path = checkpoint or _default_run("lite")
@@ -215,13 +218,14 @@ def generate(
             console.file.flush()
 
         try:
-            result = generate_text(Engine(model, use_cache=kv_cache), tok, texts, length, sampling,
+            result = generate_text(Engine(model, use_cache=kv_cache, compile=compile_step), tok, texts, length, sampling,
                                    stop=stop, seed=seed, on_text=show if stream else None)
         except ValueError as exc:
             raise MlprepError(f"prompt: {exc}") from None
     if json_out:
         print_json({"checkpoint": str(path), "prompts": texts, "completions": result.completions,
-                    "ms_per_token": result.ms_per_token, "kv_cache": kv_cache, "seed": seed})
+                    "ms_per_token": result.ms_per_token, "kv_cache": kv_cache, "compiled": compile_step,
+                    "compile_s": result.compile_s, "seed": seed})
         return
     if stream:
         console.print()
@@ -229,7 +233,9 @@ def generate(
         for text, completion in zip(texts, result.completions, strict=True):
             console.rule()
             console.print(text + completion, markup=False, highlight=False)
-    err_console.print(f"[dim]{result.ms_per_token:.2f} ms/token ({'with' if kv_cache else 'without'} KV cache)[/]")
+    how = "with" if kv_cache else "without"
+    compiled = f", compiled in {result.compile_s:.1f} s" if compile_step else ""
+    err_console.print(f"[dim]{result.ms_per_token:.2f} ms/token ({how} KV cache{compiled})[/]")
 
 
 def bench_gpt(
@@ -238,6 +244,7 @@ def bench_gpt(
     device: DeviceOption = "cpu",
     threads: Annotated[int, typer.Option("--threads", min=1, help="CPU threads for torch.")] = 2,
     peer: Annotated[bool, typer.Option("--peer/--no-peer", help="Also time Hugging Face GPT2LMHeadModel if transformers is installed.")] = True,
+    compile_step: Annotated[bool, typer.Option("--compile", help="Also time the torch.compile decode step.")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Time ms/token with and without the KV cache, and against Hugging Face transformers."""
@@ -249,7 +256,8 @@ def bench_gpt(
         if shape not in gptconfig.PRESETS:
             raise MlprepError(f"unknown shape {shape!r}; use one of {', '.join(gptconfig.PRESETS)}")
         _set_threads(threads)
-        report = run_benchmark(gptconfig.PRESETS[shape]().model, tokens, pick_device(device), with_peer=peer)
+        report = run_benchmark(gptconfig.PRESETS[shape]().model, tokens, pick_device(device), with_peer=peer,
+                               compile=compile_step)
     if json_out:
         print_json(report)
         return
@@ -264,7 +272,10 @@ def _print_bench(r: dict[str, Any]) -> None:
                         f"best of {r['repeats']}")
     for name in ("engine", "ms/token", "CPU ms/token", "ours cached is"):
         table.add_column(name, justify="left" if name == "engine" else "right")
-    table.add_row("ours, KV cache", f"{ms['cached']:.2f}", f"{cpu['cached']:.2f}", "1.00x")
+    table.add_row(f"ours, KV cache ({r['kernels']})", f"{ms['cached']:.2f}", f"{cpu['cached']:.2f}", "1.00x")
+    if ms["compiled"] is not None:
+        table.add_row(f"ours, compiled ({r['compile_s']:.1f} s once)", f"{ms['compiled']:.2f}",
+                      f"{cpu['compiled']:.2f}", _relative(ms["cached"], ms["compiled"]))
     table.add_row("ours, crop-and-recompute", f"{ms['uncached']:.2f}", f"{cpu['uncached']:.2f}",
                   f"{r['speedup_cache']:.2f}x faster")
     if ms["hf_cached"] is None:
@@ -278,3 +289,8 @@ def _print_bench(r: dict[str, Any]) -> None:
     console.print(f"per-step overhead at the lite shape: cached generation step {o['cached_step_ms']:.3f} ms, "
                   f"bare 1-token forward {o['bare_forward_ms']:.3f} ms, ratio {o['ratio']:.2f} "
                   f"(CPU time {o['cpu_ratio']:.2f})")
+
+
+def _relative(ours: float, other: float) -> str:
+    """How our cached engine compares with another row, as the table's last column says it."""
+    return f"{other / ours:.2f}x faster" if other >= ours else f"{ours / other:.2f}x slower"

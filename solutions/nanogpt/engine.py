@@ -12,12 +12,14 @@ Batched prompts of different lengths are left-padded; pads are masked out of att
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
 
-from nanogpt.kernels import inference_kernels
+from nanogpt.errors import GPTError
+from nanogpt.kernels import inference_kernels, kernel_name
 from nanogpt.model import GPT, Step
 from nanogpt.sampling import Sampling, choose, gumbel_noise
 
@@ -49,17 +51,30 @@ def band_logits(model: GPT, idx: torch.Tensor, window: int | None = None) -> tor
     return model.step(idx, torch.arange(T, device=idx.device), Step(mask=mask))
 
 
+def _packed(x: torch.Tensor) -> torch.Tensor:
+    """A copy with the standard strides of its shape (``clone`` keeps a column view's strides)."""
+    return x.clone(memory_format=torch.contiguous_format)
+
+
 class Engine:
     """Generates from a trained ``GPT``; ``use_cache=False`` is the crop-and-recompute slow path.
 
     ``kernels`` picks the matmul kernel (see :mod:`nanogpt.kernels`): None for the fastest here,
-    "default" for plain ``F.linear``.
+    "default" for plain ``F.linear``. ``compile=True`` runs each decode step through one
+    ``torch.compile``d function of fixed shapes (every step attends over all ``block_size`` cache
+    slots, the unwritten ones masked), compiled on the first step and reused by later calls with
+    the same batch size; on CUDA it is captured as a CUDA graph (mode "reduce-overhead").
     """
 
-    def __init__(self, model: GPT, use_cache: bool = True, kernels: str | None = None):
+    def __init__(self, model: GPT, use_cache: bool = True, kernels: str | None = None, compile: bool = False):
+        if compile and not use_cache:
+            raise ValueError("compile needs the KV cache: the crop-and-recompute path changes shape every step")
         self.model = model.eval()
         self.use_cache = use_cache
         self.kernels = kernels
+        self.compile = compile
+        self.compiled = None  # the compiled decode step, built on first use
+        self.compile_s = 0.0  # seconds the first compiled step took (tracing and code generation)
         self.window = model.config.block_size
         self.rope = model.rotary is not None
 
@@ -85,14 +100,18 @@ class Engine:
         L = max(len(p) for p in prompts)
         if self.rope:  # grown before inference mode: the tables outlive this call as ordinary tensors
             self.model.rotary.reserve(L + max_new_tokens)
-        with torch.inference_mode(), inference_kernels(self.model, self.kernels):
+        kernels = self.kernels or kernel_name(self.model)
+        if self.compile and kernels == "onednn":  # dynamo cannot trace oneDNN's packed tensors
+            kernels = "transposed"
+        with torch.inference_mode(), inference_kernels(self.model, kernels):
             seq = self._begin(prompts, max_new_tokens)
             if self.use_cache:
                 self.model.setup_cache(len(prompts), self.window)
             try:
                 return self._run(seq, L, max_new_tokens, sampling, seed, on_tokens, stop, record_logits)
             finally:
-                self.model.drop_cache()
+                if not self.compile:  # the compiled step keeps its cache (a new one would recompile it)
+                    self.model.drop_cache()
 
     def _begin(self, prompts: list[list[int]], max_new_tokens: int) -> torch.Tensor:
         """The (B, N) token grid with left-padded prompts; sets pads, positions and RoPE tables."""
@@ -131,6 +150,8 @@ class Engine:
                 logits = self._crop(seq, t)
             elif t == L:
                 logits = self._prefill(seq, L)
+            elif self.compile:
+                logits = self._decode_static(seq, t - 1)
             else:
                 logits = self._decode(seq, t - 1)
             if record_logits:
@@ -181,6 +202,7 @@ class Engine:
         kept = torch.arange(max(0, L - W), L, device=seq.device)
         self.valid[:, kept % W] = kept[None, :] >= self.pad[:, None]
         self.all_valid = bool(self.valid[:, : min(L, W)].all())
+        self.rewrites = 0 if bool(self.valid.all()) else W  # after W more writes every slot holds a real token
         step = Step(mask=self._attn_mask(0, L), slots=slots)
         return self.model.step(seq[:, :L], self.positions[:, :L], step, last_only=True)[:, -1]
 
@@ -197,3 +219,31 @@ class Engine:
         rope = None if self.rope_tables is None else tuple(t[:, col : col + 1] for t in self.rope_tables)
         step = Step(rope=rope, mask=mask, slots=self.slot_ids[slot], read=n)
         return self.model.step(seq[:, col : col + 1], self.positions[:, col : col + 1], step)[:, -1]
+
+    def _decode_static(self, seq: torch.Tensor, col: int) -> torch.Tensor:
+        """:meth:`_decode` with the same shapes every step, through the compiled step function."""
+        slot = col % self.window
+        if self.rewrites:  # a decode column is real in every row
+            self.valid[:, slot] = True
+            self.rewrites -= 1
+        # fresh copies of the (B, N) grids' columns: a view's strides depend on N, and strides are guarded
+        rope = None if self.rope_tables is None else tuple(_packed(t[:, col : col + 1]) for t in self.rope_tables)
+        tok, pos = _packed(seq[:, col : col + 1]), _packed(self.positions[:, col : col + 1])
+        args = (tok, pos, rope, self.slot_ids[slot], self.valid[:, None, None, :])
+        if self.compiled is not None:
+            return self.compiled(*args)
+        mode = "reduce-overhead" if seq.device.type == "cuda" else None  # CUDA graphs on CUDA
+        self.compiled = torch.compile(self._static_step, fullgraph=True, dynamic=False, mode=mode)
+        t0 = time.perf_counter()
+        try:
+            logits = self.compiled(*args)
+        except Exception as exc:  # inductor needs a working C++ compiler (CPU) or Triton (CUDA)
+            self.compiled = None
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise GPTError(f"torch.compile failed ({reason}); generate without --compile") from exc
+        self.compile_s = time.perf_counter() - t0
+        return logits
+
+    def _static_step(self, tok, pos, rope, slot, mask) -> torch.Tensor:
+        step = Step(rope=rope, mask=mask, slots=slot, read=self.window)
+        return self.model.step(tok, pos, step)[:, -1]

@@ -25,6 +25,8 @@ devices keep ``F.linear``, which is already what cuBLAS wants.
 
 from __future__ import annotations
 
+import functools
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +39,7 @@ Kernel = Callable[[torch.Tensor], torch.Tensor]
 FALLBACK_CACHE_BYTES = 32 * 2**20  # the measuring machine's L3, for systems that do not report theirs
 
 
+@functools.cache
 def last_level_cache_bytes(cpu_caches: Path = Path("/sys/devices/system/cpu/cpu0/cache")) -> int:
     """The largest CPU cache Linux reports (e.g. "32768K"), else the fallback."""
     sizes = []
@@ -81,6 +84,21 @@ def _transposed(linear: nn.Linear) -> Kernel:
     return run
 
 
+MAKERS: dict[str, Callable[[nn.Linear], Kernel]] = {"onednn": _onednn, "transposed": _transposed}
+_built: weakref.WeakKeyDictionary[nn.Linear, tuple[tuple, Kernel]] = weakref.WeakKeyDictionary()
+
+
+def _kernel(linear: nn.Linear, kind: str) -> Kernel:
+    """The ``kind`` kernel of ``linear``, rebuilt only when its weight or bias changed since the last
+    build: every in-place change (an optimizer step, ``load_state_dict``) moves a tensor's version."""
+    w, b = linear.weight, linear.bias
+    key = (kind, w.data_ptr(), w._version, w.device, w.dtype, None if b is None else (b.data_ptr(), b._version))
+    built = _built.get(linear)
+    if built is None or built[0] != key:
+        built = _built[linear] = (key, MAKERS[kind](linear))
+    return built[1]
+
+
 def kernel_name(model: nn.Module) -> str:
     """Which kernel :func:`inference_kernels` picks for this model: onednn, transposed or default."""
     weight = next(model.parameters())
@@ -95,15 +113,14 @@ def kernel_name(model: nn.Module) -> str:
 def inference_kernels(model: nn.Module, kind: str | None = None) -> Iterator[str]:
     """Run every ``nn.Linear`` of ``model`` through the ``kind`` kernel (default: the best here).
 
-    Only for inference under ``torch.no_grad()``: the packed weights are copies, taken on entry.
-    Yields the kernel's name.
+    Only for inference under ``torch.no_grad()``: the kernels hold copies of the weights, made on
+    first use and remade once a weight changes. Yields the kernel's name.
     """
     kind = kind or kernel_name(model)
-    make = {"onednn": _onednn, "transposed": _transposed}.get(kind)
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)] if make else []
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)] if kind in MAKERS else []
     try:
         for linear in linears:
-            linear.forward = make(linear)  # an instance attribute shadows nn.Linear.forward
+            linear.forward = _kernel(linear, kind)  # an instance attribute shadows nn.Linear.forward
         yield kind
     finally:
         for linear in linears:

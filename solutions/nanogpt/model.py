@@ -203,11 +203,18 @@ class GPT(nn.Module):
         return self.lm_head(self.ln_f(x))
 
     def setup_cache(self, batch: int, length: int) -> None:
-        """Preallocate a KV cache of ``length`` positions for ``batch`` rows in every layer."""
+        """Preallocate a KV cache of ``length`` positions for ``batch`` rows in every layer.
+
+        A cache of that shape already in place is kept: stale entries are never read (the engine
+        masks or slices to the slots it wrote), and a compiled step stays valid on the same buffers.
+        """
         cfg = self.config
         w = self.wte.weight
+        shape = (batch, cfg.n_head, length, cfg.n_embd // cfg.n_head)
         for block in self.blocks:
-            block.attn.cache = KVCache(batch, cfg.n_head, length, cfg.n_embd // cfg.n_head, w.dtype, w.device)
+            cache = block.attn.cache
+            if cache is None or cache.k.shape != shape or cache.k.dtype != w.dtype or cache.k.device != w.device:
+                block.attn.cache = KVCache(*shape, w.dtype, w.device)
 
     def drop_cache(self) -> None:
         for block in self.blocks:

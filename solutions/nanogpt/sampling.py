@@ -66,8 +66,9 @@ def choose(logits: torch.Tensor, s: Sampling, gumbel: torch.Tensor | None = None
     candidates = None
     if s.top_k is not None and s.top_k < logits.shape[-1]:
         logits, candidates = torch.topk(logits, s.top_k, dim=-1)  # (B, k), most likely first
-    logits = logits / s.temperature
     if s.top_p is not None and s.top_p < 1:
-        logits = top_p_filter(logits, s.top_p)
-    pick = torch.argmax(logits + gumbel, dim=-1)
-    return pick if candidates is None else candidates.gather(-1, pick[:, None]).squeeze(-1)
+        scores = top_p_filter(logits / s.temperature, s.top_p) + gumbel
+    else:  # argmax(z / T + G) = argmax(z + T * G): one op, no division
+        scores = torch.add(logits, gumbel, alpha=s.temperature)
+    pick = torch.argmax(scores, dim=-1, keepdim=True)  # (B, 1)
+    return (pick if candidates is None else candidates.gather(-1, pick)).squeeze(-1)

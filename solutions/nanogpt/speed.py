@@ -1,4 +1,5 @@
-"""Inference timings: our engine with and without the KV cache, and Hugging Face GPT-2 of the same size.
+"""Inference timings: our engine with and without the KV cache (and compiled, on request), and
+Hugging Face GPT-2 of the same size.
 
 Each figure is per new token, best of ``repeats`` runs (cached and peer runs interleaved), as wall
 time and as this process's CPU time; on a busy machine the CPU time is the steadier of the two.
@@ -14,7 +15,7 @@ import torch
 
 from nanogpt.config import GPTConfig, lite
 from nanogpt.engine import Engine
-from nanogpt.kernels import inference_kernels
+from nanogpt.kernels import inference_kernels, kernel_name
 from nanogpt.model import GPT
 from nanogpt.sampling import Sampling
 
@@ -42,9 +43,7 @@ def measure(run: Runner, n: int, device: str) -> tuple[float, float]:
     return 1000 * (time.perf_counter() - t0) / n, 1000 * (time.process_time() - c0) / n
 
 
-def ours(model: GPT, use_cache: bool) -> Runner:
-    engine = Engine(model, use_cache=use_cache)
-
+def ours(engine: Engine) -> Runner:
     def run(n: int) -> None:
         out = engine.generate([[0]], n, BENCH_SAMPLING, seed=0)
         assert len(out.tokens[0]) == n
@@ -94,21 +93,27 @@ def best(runs: list[tuple[float, float]]) -> tuple[float, float]:
     return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
-def run_benchmark(cfg: GPTConfig, tokens: int, device: str, with_peer: bool = True, repeats: int = 3) -> dict[str, Any]:
-    """The whole comparison as one JSON-ready dict."""
+def run_benchmark(cfg: GPTConfig, tokens: int, device: str, with_peer: bool = True, repeats: int = 3,
+                  compile: bool = False) -> dict[str, Any]:
+    """The whole comparison as one JSON-ready dict; ``compile`` adds the torch.compile decode path."""
     model = random_model(cfg, device)
     peer = hugging_face(cfg, tokens, device) if with_peer else None
     cached_runs, peer_runs = [], []
     for _ in range(repeats):
-        cached_runs.append(measure(ours(model, True), tokens, device))
+        cached_runs.append(measure(ours(Engine(model)), tokens, device))
         if peer is not None:
             peer_runs.append(measure(peer, tokens, device))
     cached = best(cached_runs)
-    uncached = measure(ours(model, False), tokens, device)
+    uncached = measure(ours(Engine(model, use_cache=False)), tokens, device)
     hf = best(peer_runs) if peer_runs else (None, None)
+    compiled, compile_s = (None, None), None
+    if compile:
+        engine = Engine(model, compile=True)  # compiled during measure's warm-up
+        compiled = best([measure(ours(engine), tokens, device) for _ in range(repeats)])
+        compile_s = engine.compile_s
 
     small = random_model(lite().model, device)
-    step = best([measure(ours(small, True), 300, device) for _ in range(repeats)])
+    step = best([measure(ours(Engine(small)), 300, device) for _ in range(repeats)])
     bare = best([measure(bare_forward(small), 300, device) for _ in range(repeats)])
     return {
         "tokens": tokens,
@@ -117,8 +122,11 @@ def run_benchmark(cfg: GPTConfig, tokens: int, device: str, with_peer: bool = Tr
         "repeats": repeats,
         "shape": f"{cfg.n_layer}L/{cfg.n_head}H/{cfg.n_embd}, ctx {cfg.block_size}, {cfg.pos}",
         "sampling": {"top_k": BENCH_SAMPLING.top_k, "temperature": BENCH_SAMPLING.temperature},
-        "ms_per_token": {"cached": cached[0], "uncached": uncached[0], "hf_cached": hf[0]},
-        "cpu_ms_per_token": {"cached": cached[1], "uncached": uncached[1], "hf_cached": hf[1]},
+        "kernels": kernel_name(model),
+        "ms_per_token": {"cached": cached[0], "uncached": uncached[0], "hf_cached": hf[0], "compiled": compiled[0]},
+        "cpu_ms_per_token": {"cached": cached[1], "uncached": uncached[1], "hf_cached": hf[1],
+                             "compiled": compiled[1]},
+        "compile_s": compile_s,
         "speedup_cache": uncached[0] / cached[0],
         "speedup_vs_hf": None if hf[0] is None else hf[0] / cached[0],
         "cpu_speedup_vs_hf": None if hf[1] is None else hf[1] / cached[1],

@@ -14,7 +14,8 @@ from nanogpt.tokenizer import CharTokenizer
 @dataclass
 class TextResult:
     completions: list[str]  # per prompt, without the prompt and without the stop string
-    ms_per_token: float  # wall time per generation step (all prompts advance together)
+    ms_per_token: float  # wall time per generation step (all prompts advance together), compiling excluded
+    compile_s: float = 0.0  # time torch.compile took in this call (--compile, first call only)
 
 
 class _StopStream:
@@ -72,14 +73,16 @@ def generate_text(
     def streamed(step_ids: list[int]) -> None:
         stream.feed(tok.decode(step_ids[:1]))
 
+    compiled_before = engine.compile_s
     t0 = time.perf_counter()
     out = engine.generate(ids, length, sampling, seed=seed, on_tokens=streamed if on_text else None,
                           stop=stopped if stop else None)
-    elapsed = time.perf_counter() - t0
+    compile_s = engine.compile_s - compiled_before
+    elapsed = time.perf_counter() - t0 - compile_s
     stream.close()
     steps = max(len(t) for t in out.tokens)
     completions = []
     for new in out.tokens:
         text = tok.decode(new)
         completions.append(text[: text.index(stop)] if stop and stop in text else text)
-    return TextResult(completions, 1000 * elapsed / max(1, steps))
+    return TextResult(completions, 1000 * elapsed / max(1, steps), compile_s)
