@@ -7,7 +7,9 @@ sees the previous ``block_size`` tokens) — see :func:`band_logits`. With learn
 an evicted entry shifts every position, so past the window the engine crops the last
 ``block_size`` tokens and recomputes them (as it does everywhere with ``use_cache=False``).
 
-Batched prompts of different lengths are left-padded; pads are masked out of attention.
+Batched prompts of different lengths are left-padded; pads are masked out of attention. On the
+CPU the matmuls run on :mod:`nanogpt.kernels`; ``Engine(compile=True)`` compiles a fixed-shape
+decode step instead.
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ class Engine:
             try:
                 return self._run(seq, L, max_new_tokens, sampling, seed, on_tokens, stop, record_logits)
             finally:
-                if not self.compile:  # the compiled step keeps its cache (a new one would recompile it)
+                if not self.compile:  # a CUDA graph is recorded against these buffers: keep them
                     self.model.drop_cache()
 
     def _begin(self, prompts: list[list[int]], max_new_tokens: int) -> torch.Tensor:
