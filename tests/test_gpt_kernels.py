@@ -93,7 +93,21 @@ def test_kernel_choice_follows_weight_size_and_device(monkeypatch):
     assert kernel_name(m) == ("onednn" if onednn_available() else "transposed")
     monkeypatch.setattr(kernels, "onednn_available", lambda: False)
     assert kernel_name(m) == "transposed"
-    assert kernel_name(model().to(torch.bfloat16)) == "default"
+    monkeypatch.undo()
+    monkeypatch.setattr(kernels, "last_level_cache_bytes", lambda: 1024)
+    assert kernel_name(m.to(torch.bfloat16)) == "default"  # only float32 CPU weights get other kernels
+
+
+def test_a_build_whose_onednn_ops_fail_uses_the_transposed_layout(monkeypatch):
+    def unsupported(*args):
+        raise RuntimeError("no oneDNN kernel for this CPU")
+
+    kernels.onednn_available.cache_clear()
+    monkeypatch.setattr(torch.ops.mkldnn, "_linear_pointwise", unsupported, raising=False)
+    try:
+        assert not onednn_available()
+    finally:
+        kernels.onednn_available.cache_clear()
 
 
 def test_last_level_cache_size_is_read_from_sysfs(tmp_path):

@@ -53,16 +53,20 @@ def last_level_cache_bytes(cpu_caches: Path = Path("/sys/devices/system/cpu/cpu0
     return max(sizes, default=FALLBACK_CACHE_BYTES)
 
 
+@functools.cache
 def onednn_available() -> bool:
-    """Whether this torch build has oneDNN's packed linear (the ops inductor uses on CPU)."""
+    """Whether oneDNN's packed linear (the private ops inductor uses on CPU) works in this build:
+    one small product is run through it and checked against ``F.linear``."""
     if not torch.backends.mkldnn.is_available():
         return False
+    weight, x = torch.randn(8, 16), torch.randn(2, 16)
     try:
-        torch.ops.mkldnn._reorder_linear_weight  # noqa: B018 - looking the ops up is the check
-        torch.ops.mkldnn._linear_pointwise  # noqa: B018
-    except (AttributeError, RuntimeError):
+        with torch.no_grad():
+            packed = torch.ops.mkldnn._reorder_linear_weight(weight, 1)
+            y = torch.ops.mkldnn._linear_pointwise(x, packed, None, "none", [], "")
+    except (AttributeError, RuntimeError, NotImplementedError):  # ops missing, or no kernel for this CPU
         return False
-    return True
+    return torch.allclose(y, F.linear(x, weight), atol=1e-4)
 
 
 def _onednn(linear: nn.Linear) -> Kernel:
