@@ -209,6 +209,8 @@ def generate(
         model, tok, _ = ckpt_io.restore_model(ckpt_io.load(path))
         model.to(pick_device(device))
         texts = prompt or ["\n" if "\n" in tok.stoi else tok.chars[0]]
+        if compile_step:
+            err_console.print("[dim]compiling the decode step on its first use (seconds, once)[/]")
         stream = len(texts) == 1 and not json_out
         if stream:
             console.print(texts[0], end="", markup=False, highlight=False)

@@ -76,7 +76,7 @@ class Engine:
         self.kernels = kernels
         self.compile = compile
         self.compiled = None  # the compiled decode step, built on first use
-        self.compile_s = 0.0  # seconds the first compiled step took (tracing and code generation)
+        self.compile_s = 0.0  # seconds the first compiled step took (imports, tracing, code generation)
         self.window = model.config.block_size
         self.rope = model.rotary is not None
 
@@ -234,9 +234,9 @@ class Engine:
         args = (tok, pos, rope, self.slot_ids[slot], self.valid[:, None, None, :])
         if self.compiled is not None:
             return self.compiled(*args)
+        t0 = time.perf_counter()  # from here: importing dynamo and inductor, tracing, generating code
         mode = "reduce-overhead" if seq.device.type == "cuda" else None  # CUDA graphs on CUDA
         self.compiled = torch.compile(self._static_step, fullgraph=True, dynamic=False, mode=mode)
-        t0 = time.perf_counter()
         try:
             logits = self.compiled(*args)
         except Exception as exc:  # inductor needs a working C++ compiler (CPU) or Triton (CUDA)
