@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -52,6 +53,23 @@ def test_generate_streams_and_is_reproducible(cli, trained):
     a, b = cli(*args), cli(*args)
     assert a.exit_code == 0, a.output
     assert a.stdout == b.stdout and a.stdout.startswith("First") and len(a.stdout.strip()) >= 30
+
+
+def test_generate_streams_in_a_terminal_and_ctrl_c_exits_130(trained, tmp_path):
+    """Text must reach the terminal while the model is still generating, not when it ends."""
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "MLPREP_HOME": str(tmp_path), "TERM": "xterm-256color"}
+    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "generate", "--checkpoint", str(trained), "--prompt", "All:",
+                                           "--length", "500000", "--no-kv-cache"], env=env, encoding="utf-8", timeout=60)
+    try:
+        child.expect("All:")
+        child.expect(r"\S{3}")  # generated text, long before 500,000 characters are done
+        assert child.isalive()
+        child.sendintr()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130 and "Traceback" not in child.before
 
 
 def test_generate_json_batch_and_cache_equivalence(cli, trained):
