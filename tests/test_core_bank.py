@@ -50,6 +50,19 @@ def test_choice_share_keywords_and_difficulty_spread(core):
         assert spread[level] >= 0.12 * len(core), spread
 
 
+def test_choice_answers_are_not_given_away_by_length(core):
+    """Picking the longest option must not be a winning strategy (the quiz shuffles positions)."""
+    choice = [q for q in core if q.kind == "choice"]
+    telling = []
+    for q in choice:
+        longest_wrong = max(len(c) for c in q.choices if c != q.correct)
+        if len(q.correct) > 1.2 * longest_wrong:
+            telling.append(f"{q.id} ({len(q.correct)} vs {longest_wrong} chars)")
+    assert not telling, f"correct choice far longer than every wrong one: {telling[:10]}"
+    longest = [q for q in choice if len(q.correct) >= max(len(c) for c in q.choices)]
+    assert len(longest) <= 0.35 * len(choice), f"the correct choice is the longest in {len(longest)} of {len(choice)}"
+
+
 def test_answers_are_flashcard_sized(core):
     long = [q.id for q in core if len(q.answer.split()) > 170]
     assert not long, f"answers longer than a minute's read (move detail to `explanation`): {long}"
