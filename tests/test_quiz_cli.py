@@ -87,10 +87,17 @@ def test_choice_mode_judges_the_pick(cli, bank):
     assert reviews() == [(3 if right else 1, "choice", False, 100 if right else 0)]
 
 
-def test_flash_mode_lists_the_options_of_a_choice_card(cli, bank):
+def test_flash_mode_lets_you_pick_an_option_or_recall_and_reveal(cli, bank):
     r = cli("quiz", "--bank", bank, "--kind", "choice", input=" 3")
-    assert re.search(r"^\s+-\s+GELU$", r.output, re.M) and "right" not in r.output
+    assert re.search(r"^\s+\d\s+GELU$", r.output, re.M) and "1-3 choose or Space/Enter" in r.output
+    assert "right" not in r.output and "wrong" not in r.output
     assert reviews() == [(3, "flash", False, None)]
+
+    r = cli("quiz", "--bank", bank, "--kind", "choice", "--cram", input="1\n")
+    first = re.search(r"^\s+1\s+(\S+)$", r.output, re.M).group(1)
+    right = first == "GELU"
+    assert ("right" in r.output) == right and ("wrong" in r.output) != right
+    assert reviews()[-1] == (3 if right else 1, "flash", True, 100 if right else 0)
 
 
 def test_undo_skip_bury_suspend_keys(cli, bank):

@@ -62,9 +62,8 @@ class TerminalQuiz:
             self.console.print(self.notice)
             self.notice = ""
         render_question(self.console, q)
-        pick = s.presentation(q) == "choice"
-        for i, choice in enumerate(s.choices, 1):  # listed on flash cards too, just not picked by key
-            self.console.print(f"  [bold]{i if pick else '-'}[/]  {escape(choice)}")
+        for i, choice in enumerate(s.choices, 1):  # pickable in every mode
+            self.console.print(f"  [bold]{i}[/]  {escape(choice)}")
         self.console.print(f"[dim]{footer_text(s.footer())}[/]")
 
     def _card(self) -> bool:
@@ -82,7 +81,9 @@ class TerminalQuiz:
             else:
                 s.reveal()
         else:
-            prompt = f"1-{len(s.choices)} choose" if kind == "choice" else "Space/Enter show the answer"
+            prompt = "Space/Enter show the answer"
+            if s.choices:  # flash mode also lets you pick, or recall and reveal
+                prompt = f"1-{len(s.choices)} choose" + ("" if kind == "choice" else f" or {prompt}")
             self.console.print(f"[bold]{prompt}[/] · {HELP}")
         while not s.revealed:
             key = self.keys.key()
@@ -90,7 +91,7 @@ class TerminalQuiz:
                 return False
             if self._common(key):
                 return True
-            if kind == "choice" and key.isdigit() and 1 <= int(key) <= len(s.choices):
+            if s.choices and key.isdigit() and 1 <= int(key) <= len(s.choices):
                 s.choose(int(key) - 1)
             elif key in REVEAL_KEYS and kind != "choice":
                 s.reveal()
