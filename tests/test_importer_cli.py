@@ -39,10 +39,11 @@ def test_import_writes_one_bank_per_note_named_after_its_title(cli, tmp_path):
     assert r.exit_code == 0, r.output
     (item,) = yaml.safe_load((out / "sampling.yaml").read_text(encoding="utf-8"))
     assert item["question"] == "What does top-k sampling keep?"
-    assert item["topic"] == "sampling" and item["tags"] == [
+    assert item["topic"] == "transformers-llm" and item["tags"] == [
         "interview",
-        "llm",
-    ]  # runner-up topic: "tokens"
+        "sampling",  # the theme, narrower than its topic
+        "llm",  # the runner-up theme: "tokens"
+    ]
     assert item["source"] == {"file": "sampling.md", "line": 6, "heading": "Sampling"}
     r = cli("questions", "--bank", out, "--json")
     assert [q["id"] for q in json.loads(r.stdout)] == [item["id"]]

@@ -1,9 +1,11 @@
 """Topic and tag inference for imported cards.
 
-A card's topic is the topic whose keywords it mentions most (question counts most, then its
-heading, then its answer); the names follow the curated banks in ``questions/``. Tags come from
-the note's front matter, the card's heading (unless the question names it), the runner-up topic, and ``coding`` for coding
-tasks (which take ``coding`` as their topic when no keyword fits).
+A card's theme is the keyword group it mentions most (question counts most, then its heading,
+then its answer); its topic is the curated bank in ``questions/core`` that covers the theme
+(``sampling`` -> ``transformers-llm``), so imported cards join the curated topics in filters,
+stats and the quiz's topic rotation. Tags come from the note's front matter, the card's heading
+(unless the question names it), a theme narrower than its topic, the runner-up theme, and
+``coding`` for coding tasks (which take ``coding`` as their topic when no keyword fits).
 ``--topic`` and ``--tag`` (and a ``topic:`` in the front matter) override or extend this.
 """
 
@@ -105,6 +107,13 @@ TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
         "project",
     ),
 }
+# themes narrower than a curated topic; every other theme is a curated topic's own name
+CURATED_TOPIC = {
+    "sampling": "transformers-llm",
+    "transformers": "transformers-llm",
+    "llm": "transformers-llm",
+    "tensorflow": "frameworks-api",
+}
 _KEYWORD_TOPIC = {k: topic for topic, keys in TOPIC_KEYWORDS.items() for k in keys}
 # one scan per text: every keyword, longest first, not starting inside a word
 _KEYWORDS_RE = re.compile(
@@ -166,10 +175,13 @@ def assign(
     result: list[tuple[str, list[str]]] = []
     for card, order in zip(cards, ranked, strict=True):
         coding = first_word(card.question) in CODING_VERBS
-        chosen = fixed or (order[0] if order else ("coding" if coding else fallback))
+        theme = order[0] if order else ("coding" if coding else fallback)
+        chosen = fixed or CURATED_TOPIC.get(theme, theme)
         card_tags = list(base_tags)
         if slug(card.heading) and card.heading.lower() not in card.question.lower():
             card_tags.append(slug(card.heading))
+        if not fixed and theme in CURATED_TOPIC:
+            card_tags.append(theme)
         if not fixed and len(order) > 1:
             card_tags.append(order[1])
         if coding:
