@@ -25,6 +25,9 @@ from nanogpt.kernels import inference_kernels, kernel_name
 from nanogpt.model import GPT, Step
 from nanogpt.sampling import Sampling, choose, gumbel_noise
 
+OnTokens = Callable[[list[int]], None]  # receives each step's new token ids, one per prompt
+Stop = Callable[[int, list[int]], bool]  # (row, that row's new ids so far) -> end this row
+
 
 @dataclass
 class Generation:
@@ -87,8 +90,8 @@ class Engine:
         sampling: Sampling | None = None,
         *,
         seed: int | None = None,
-        on_tokens: Callable[[list[int]], None] | None = None,
-        stop: Callable[[int, list[int]], bool] | None = None,
+        on_tokens: OnTokens | None = None,
+        stop: Stop | None = None,
         record_logits: bool = False,
     ) -> Generation:
         """New tokens for each prompt (token id lists, at least one token each).
@@ -124,7 +127,6 @@ class Engine:
         for b, p in enumerate(prompts):
             seq[b, L - len(p) : L] = torch.tensor(p, dtype=torch.long)
         self.pad = torch.tensor([L - len(p) for p in prompts], device=device)  # (B,)
-        self.padded = bool(self.pad.any())
         # (B, N) position of each column, counted from the row's first real token (pads get 0)
         self.positions = (torch.arange(N, device=device)[None, :] - self.pad[:, None]).clamp(min=0)
         # every column's cos/sin gathered once; a decode step slices its column out
@@ -132,7 +134,7 @@ class Engine:
         return seq
 
     def _run(self, seq: torch.Tensor, L: int, max_new_tokens: int, sampling: Sampling, seed: int | None,
-             on_tokens, stop, record_logits: bool) -> Generation:
+             on_tokens: OnTokens | None, stop: Stop | None, record_logits: bool) -> Generation:
         B, N = seq.shape
         vocab, device = self.model.config.vocab_size, seq.device
         generator = None if seed is None else torch.Generator(device=device).manual_seed(seed)
