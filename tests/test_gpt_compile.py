@@ -7,6 +7,7 @@ import torch
 from gpt_helpers import one_thread, tiny_model_config  # noqa: F401
 from nanogpt.engine import Engine
 from nanogpt.errors import GPTError
+from nanogpt.kernels import onednn_available
 from nanogpt.model import GPT
 from nanogpt.sampling import Sampling
 
@@ -49,6 +50,15 @@ def test_compiled_decode_equals_eager_before_and_past_the_window(compiled, pos, 
     eager = Engine(engine.model).generate([prompt], 2 * W, sampled, seed=5, record_logits=True)
     assert_same(eager, engine.generate([prompt], 2 * W, sampled, seed=5, record_logits=True))
     assert engine.compile_s > 0
+
+
+@pytest.mark.skipif(not onednn_available(), reason="this torch build has no working oneDNN packed linear")
+def test_compiled_step_can_call_onednn_packed_weights():
+    """The packed weights reach the compiled step through an opaque custom op."""
+    model = sharp_model("rope")
+    eager = Engine(model, kernels="default").generate([[1, 2]], 2 * W, GREEDY, record_logits=True)
+    assert_same(eager, Engine(model, kernels="onednn", compile=True).generate([[1, 2]], 2 * W, GREEDY,
+                                                                               record_logits=True))
 
 
 def test_compiled_batch_masks_pads_like_eager(compiled):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from gpt_helpers import one_thread, tiny_model_config  # noqa: F401
 from nanogpt import kernels
 from nanogpt.engine import Engine
@@ -56,6 +57,33 @@ def test_kernels_follow_weights_changed_in_place_between_calls(kind):
     assert not torch.allclose(first.logits[0], again.logits[0], atol=1e-3)
     for a, b in zip(again.logits, plain.logits, strict=True):
         torch.testing.assert_close(a, b, atol=1e-4, rtol=0)
+
+
+@pytest.mark.skipif(not onednn_available(), reason="this torch build has no working oneDNN packed linear")
+def test_packed_weights_live_exactly_as_long_as_their_kernel():
+    import gc
+
+    def ours():
+        return set(kernels._packed) - before
+
+    gc.collect()
+    before = set(kernels._packed)  # other tests' kernels may still be alive
+    m = nn.Sequential(nn.Linear(16, 8), nn.Linear(8, 4))
+    x = torch.randn(3, 16)
+    with torch.no_grad(), inference_kernels(m, "onednn"):
+        m(x)
+    first = ours()
+    assert len(first) == 2  # kept for the next call
+    with torch.no_grad():
+        m[0].weight.mul_(2.0)
+        plain = F.linear(F.linear(x, m[0].weight, m[0].bias), m[1].weight, m[1].bias)
+        with inference_kernels(m, "onednn"):
+            torch.testing.assert_close(m(x), plain, atol=1e-5, rtol=1e-5)
+    gc.collect()
+    assert len(ours()) == 2 and len(ours() & first) == 1  # the stale copy went with its kernel
+    del m
+    gc.collect()
+    assert not ours()
 
 
 def test_the_model_is_restored_after_the_block_even_on_error():

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import torch
 
 from nanogpt.errors import GPTError
-from nanogpt.kernels import inference_kernels, kernel_name
+from nanogpt.kernels import COMPILABLE_ONEDNN, inference_kernels, kernel_name
 from nanogpt.model import GPT, Step
 from nanogpt.sampling import Sampling, choose, gumbel_noise
 
@@ -106,7 +106,7 @@ class Engine:
         if self.rope:  # grown before inference mode: the tables outlive this call as ordinary tensors
             self.model.rotary.reserve(L + max_new_tokens)
         kernels = self.kernels or kernel_name(self.model)
-        if self.compile and kernels == "onednn":  # dynamo cannot trace oneDNN's packed tensors
+        if self.compile and kernels == "onednn" and not COMPILABLE_ONEDNN:  # no custom ops before torch 2.4
             kernels = "transposed"
         with torch.inference_mode(), inference_kernels(self.model, kernels):
             seq = self._begin(prompts, max_new_tokens)
