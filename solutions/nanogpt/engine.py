@@ -56,7 +56,7 @@ def band_logits(model: GPT, idx: torch.Tensor, window: int | None = None) -> tor
     return model.step(idx, torch.arange(T, device=idx.device), Step(mask=mask))
 
 
-def _packed(x: torch.Tensor) -> torch.Tensor:
+def _standard_copy(x: torch.Tensor) -> torch.Tensor:
     """A copy with the standard strides of its shape (``clone`` keeps a column view's strides)."""
     return x.clone(memory_format=torch.contiguous_format)
 
@@ -220,9 +220,15 @@ class Engine:
             self.valid[:, slot] = True
             self.all_valid = n == W and bool(self.valid.all())
             mask = None if self.all_valid else self.valid[:, None, None, :n]
-        rope = None if self.rope_tables is None else tuple(t[:, col : col + 1] for t in self.rope_tables)
+        tok, pos, rope = self._column(seq, col)
         step = Step(rope=rope, mask=mask, slots=self.slot_ids[slot], read=n)
-        return self.model.step(seq[:, col : col + 1], self.positions[:, col : col + 1], step)[:, -1]
+        return self.model.step(tok, pos, step)[:, -1]
+
+    def _column(self, seq: torch.Tensor, col: int) -> tuple[torch.Tensor, torch.Tensor, tuple | None]:
+        """Views of column ``col``: tokens and positions (B, 1), and its RoPE (cos, sin) or None."""
+        cut = slice(col, col + 1)
+        rope = None if self.rope_tables is None else (self.rope_tables[0][:, cut], self.rope_tables[1][:, cut])
+        return seq[:, cut], self.positions[:, cut], rope
 
     def _decode_static(self, seq: torch.Tensor, col: int) -> torch.Tensor:
         """:meth:`_decode` with the same shapes every step, through the compiled step function."""
@@ -230,10 +236,11 @@ class Engine:
         if self.rewrites:  # a decode column is real in every row
             self.valid[:, slot] = True
             self.rewrites -= 1
-        # fresh copies of the (B, N) grids' columns: a view's strides depend on N, and strides are guarded
-        rope = None if self.rope_tables is None else tuple(_packed(t[:, col : col + 1]) for t in self.rope_tables)
-        tok, pos = _packed(seq[:, col : col + 1]), _packed(self.positions[:, col : col + 1])
-        args = (tok, pos, rope, self.slot_ids[slot], self.valid[:, None, None, :])
+        # copies of the column views: a view's strides depend on N, and strides are guarded
+        tok, pos, rope = self._column(seq, col)
+        if rope is not None:
+            rope = tuple(map(_standard_copy, rope))
+        args = (_standard_copy(tok), _standard_copy(pos), rope, self.slot_ids[slot], self.valid[:, None, None, :])
         if self.compiled is not None:
             return self.compiled(*args)
         t0 = time.perf_counter()  # from here: importing dynamo and inductor, tracing, generating code
