@@ -12,10 +12,10 @@ from typing import Annotated, Any
 import typer
 
 from mlprep.commands.common import JsonOption
-from mlprep.console import console, err_console, print_json
-from mlprep.content import user_home
+from mlprep.commands.views.console import console, err_console, print_json
 from mlprep.errors import MlprepError
-from mlprep.gptlib import ensure_importable
+from mlprep.paths import data_dir, runs_dir
+from mlprep.solutions import ensure_importable
 
 DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu, cuda or mps.")]
 ThreadsOption = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's choice).")]
@@ -34,7 +34,7 @@ def _engine_errors():
 
 
 def _default_run(name: str) -> Path:
-    return user_home() / "runs" / name
+    return runs_dir() / name
 
 
 def _set_threads(threads: int | None) -> None:
@@ -101,7 +101,7 @@ def train_gpt(
                 raise MlprepError("this run folder already holds checkpoints; pass --resume to continue it, "
                                   "--overwrite to start afresh, or another --out", path=run_dir)
             if data is None:
-                data = fetch_shakespeare(user_home() / "data")
+                data = fetch_shakespeare(data_dir())
         try:
             cfg = gptconfig.with_overrides(cfg, {**overrides, "amp": amp, "compile": compile})
         except (ValueError, AssertionError) as exc:
@@ -194,9 +194,9 @@ def generate(
     """Sample text from a trained GPT checkpoint, streaming it as it is produced."""
     with _engine_errors():
         from nanogpt import checkpoint as ckpt_io
+        from nanogpt.device import pick_device
         from nanogpt.engine import Engine
         from nanogpt.textgen import generate_text
-        from nanogpt.train import pick_device
 
         _set_threads(threads)
         if compile_step and not kv_cache:
@@ -252,8 +252,8 @@ def bench_gpt(
     """Time ms/token with and without the KV cache, and against Hugging Face transformers."""
     with _engine_errors():
         from nanogpt import config as gptconfig
+        from nanogpt.device import pick_device
         from nanogpt.speed import run_benchmark
-        from nanogpt.train import pick_device
 
         if shape not in gptconfig.PRESETS:
             raise MlprepError(f"unknown shape {shape!r}; use one of {', '.join(gptconfig.PRESETS)}")
