@@ -151,3 +151,47 @@ def test_bench_gpt_json(cli):
 def test_the_cli_does_not_import_torch_for_help():
     code = "import sys; from mlprep.cli import app; assert 'torch' not in sys.modules and 'nanogpt' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def draft_run(trained):
+    """A 1-layer draft trained on the same text as ``trained``."""
+    run = trained.parent / "draft"
+    flags = [f if f != "2" or i != 1 else "1" for i, f in enumerate(TINY_FLAGS)]  # --n-layer 1
+    result = CliRunner().invoke(app, ["train-gpt", "--data", str(trained.parent / "corpus.txt"), "--out", str(run),
+                                      "--max-iters", "10", *flags])
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def test_generate_with_a_draft_gives_the_greedy_text_and_reports_acceptance(cli, trained, draft_run):
+    args = ["generate", "--checkpoint", trained, "--prompt", "First", "--length", "40", "--temperature", "0", "--json"]
+    plain = json.loads(cli(*args).stdout)
+    r = cli(*args, "--draft", draft_run, "--draft-tokens", "3")
+    assert r.exit_code == 0, r.output
+    spec = json.loads(r.stdout)
+    assert spec["completions"] == plain["completions"]
+    assert spec["draft"]["tokens"] == 3 and 0 <= spec["draft"]["acceptance"] <= 1
+    sampled = cli("generate", "--checkpoint", trained, "--draft", draft_run, "--length", "30", "--seed", "4")
+    assert sampled.exit_code == 0 and "speculative: 4 draft tokens a round" in sampled.output
+
+
+def test_generate_draft_misuse_is_one_line(cli, trained, draft_run, tmp_path):
+    r = cli("generate", "--checkpoint", trained, "--draft", draft_run, "--prompt", "a", "--prompt", "b")
+    assert r.exit_code == 2 and "one prompt" in r.output
+    other = tmp_path / "other.txt"
+    other.write_text("xyz, zyx; " * 400)
+    trained_other = cli("train-gpt", "--data", other, "--out", tmp_path / "other", "--max-iters", "2", *TINY_FLAGS)
+    assert trained_other.exit_code == 0, trained_other.output
+    r = cli("generate", "--checkpoint", trained, "--draft", tmp_path / "other")
+    assert r.exit_code == 2 and "other characters" in r.output and "Traceback" not in r.output
+
+
+def test_bench_gpt_draft_json(cli, trained, draft_run):
+    r = cli("bench-gpt", "--draft", draft_run, "--checkpoint", trained, "--tokens", "20", "--threads", "1", "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["plain"]["ms_per_token"] > 0
+    assert [row["draft_tokens"] for row in report["speculative"]] == [2, 4, 6]
+    assert all(0 <= row["acceptance"] <= 1 and row["speedup"] > 0 for row in report["speculative"])
+    assert cli("bench-gpt", "--draft", draft_run).exit_code == 2
