@@ -39,8 +39,110 @@ FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "see_also": _STR_LIST,
     "unanswered": ((bool,), "true or false"),
     "media": _STR_LIST,
+    "rubric": ((dict,), "a mapping with `points` and `misconceptions`"),
 }
 SOURCE_KEYS = {"file", "line", "heading"}
+RUBRIC_KEYS = {"points", "misconceptions"}
+CLAIM_KEYS = {"claim", "match", "negated", "correction"}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim an answer may make: shown as ``claim``; found in a clause of the answer when every
+    group of ``match`` has one of its alternatives there, and the clause is negated iff ``negated``.
+
+    A rubric point is a claim a good answer makes; a misconception is a classic wrong claim, with
+    the one-line ``correction`` shown when an answer asserts it.
+    """
+
+    claim: str
+    match: tuple[tuple[str, ...], ...]
+    negated: bool = False
+    correction: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"claim": self.claim, "match": [list(g) for g in self.match]}
+        if self.negated:
+            d["negated"] = True
+        if self.correction:
+            d["correction"] = self.correction
+        return d
+
+
+@dataclass(frozen=True)
+class Rubric:
+    points: tuple[Claim, ...]
+    misconceptions: tuple[Claim, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"points": [c.to_dict() for c in self.points],
+                "misconceptions": [c.to_dict() for c in self.misconceptions]}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any] | None) -> Rubric | None:
+        """Back from ``dataclasses.asdict`` (the bank cache); None stays None."""
+        if record is None:
+            return None
+
+        def claim(c: dict[str, Any]) -> Claim:
+            return Claim(c["claim"], tuple(tuple(g) for g in c["match"]), c["negated"], c["correction"])
+
+        return cls(tuple(map(claim, record["points"])), tuple(map(claim, record["misconceptions"])))
+
+
+def _parse_claim(raw: Any, where: str, misconception: bool) -> tuple[Claim | None, list[str]]:
+    if not isinstance(raw, dict):
+        return None, [f"{where} must be a mapping with `claim` and `match`"]
+    problems = [f"{where}: unknown key {k!r} (use {', '.join(sorted(CLAIM_KEYS))})" for k in raw if k not in CLAIM_KEYS]
+    claim, match = raw.get("claim"), raw.get("match")
+    if not isinstance(claim, str) or not claim.strip():
+        problems.append(f"{where}: `claim` must be a non-empty string")
+    if isinstance(match, list) and match and all(isinstance(m, str) for m in match):
+        match = [match]  # a flat list is one group of alternatives
+    groups = []
+    if not isinstance(match, list) or not match:
+        problems.append(f"{where}: `match` must be a list of alternatives, or a list of such lists")
+    else:
+        for group in match:
+            alts = [a.strip() for a in group] if isinstance(group, list) and all(isinstance(a, str) for a in group) else None
+            if not alts or not all(alts):
+                problems.append(f"{where}: each `match` group must be a non-empty list of non-empty strings")
+                break
+            groups.append(tuple(alts))
+    if not isinstance(raw.get("negated", False), bool):
+        problems.append(f"{where}: `negated` must be true or false")
+    correction = raw.get("correction", "")
+    if misconception and (not isinstance(correction, str) or not correction.strip()):
+        problems.append(f"{where}: a misconception needs its one-line `correction`")
+    if not misconception and "correction" in raw:
+        problems.append(f"{where}: only misconceptions take a `correction`")
+    if problems:
+        return None, problems
+    return Claim(claim.strip(), tuple(groups), bool(raw.get("negated", False)), (correction or "").strip()), []
+
+
+def parse_rubric(raw: dict) -> tuple[Rubric | None, list[str]]:
+    """A rubric from its YAML mapping: 2-5 points, 0-3 misconceptions (1-3 in the curated banks)."""
+    problems = [f"unknown rubric key {k!r} (use points, misconceptions)" for k in raw if k not in RUBRIC_KEYS]
+    points_raw, wrong_raw = raw.get("points"), raw.get("misconceptions") or []
+    if not isinstance(points_raw, list) or not 2 <= len(points_raw) <= 5:
+        problems.append("a rubric needs 2-5 `points`")
+        points_raw = points_raw if isinstance(points_raw, list) else []
+    if not isinstance(wrong_raw, list) or len(wrong_raw) > 3:
+        problems.append("`misconceptions` must be a list of at most 3")
+        wrong_raw = wrong_raw if isinstance(wrong_raw, list) else []
+    points, wrong = [], []
+    for i, item in enumerate(points_raw, 1):
+        claim, errs = _parse_claim(item, f"point {i}", misconception=False)
+        problems += errs
+        points.append(claim)
+    for i, item in enumerate(wrong_raw, 1):
+        claim, errs = _parse_claim(item, f"misconception {i}", misconception=True)
+        problems += errs
+        wrong.append(claim)
+    if problems:
+        return None, problems
+    return Rubric(tuple(points), tuple(wrong)), []
 
 
 def normalise_text(text: str) -> str:
@@ -89,6 +191,7 @@ class Question:
     see_also: list[str] = field(default_factory=list)
     unanswered: bool = False
     media: list[str] = field(default_factory=list)
+    rubric: Rubric | None = None  # how a typed answer is judged (open questions of the curated banks)
     bank: str = ""  # the bank it was loaded from (relative path without suffix); not stored in YAML
     position: int = 0  # index within its bank file, for locating it again; not stored in YAML
 
@@ -114,6 +217,8 @@ class Question:
                 d[key] = value
         if self.unanswered:
             d["unanswered"] = True
+        if self.rubric is not None:
+            d["rubric"] = self.rubric.to_dict()
         if with_bank:
             d["bank"] = self.bank
         return d
@@ -202,6 +307,12 @@ def build_question(
         extra = set(source) - SOURCE_KEYS
         if extra:
             problems.append(("source", f"unknown source keys {sorted(extra)} (use file, line, heading)"))
+    rubric = None
+    if isinstance(data.get("rubric"), dict):
+        rubric, errs = parse_rubric(data["rubric"])
+        problems += [("rubric", e) for e in errs]
+        if kind != "open":
+            problems.append(("rubric", "only open questions take a rubric (choice and cloze answers are exact)"))
     qid = data.get("id")
     if qid is not None and isinstance(qid, str) and not ID_RE.match(qid):
         problems.append(("id", f"id {qid!r} must be letters, digits and _.:- (at most 120)"))
@@ -228,5 +339,6 @@ def build_question(
         see_also=list(data.get("see_also") or []),
         unanswered=unanswered,
         media=list(data.get("media") or []),
+        rubric=rubric,
     )
     return q, []
