@@ -189,8 +189,15 @@ def test_mla_cache_ratio(bank):
     check_answer(bank["llm-inference.mla"], [mla, mha], 0)
 
 
-def test_gqa_reduction(bank):
-    check_choice(bank["llm-inference.gqa-reduction"], [64 / 8], 0)
+def test_paged_versus_reserved_waste(bank):
+    reserved, used, page = 4096, 500, 16
+    pages = math.ceil(used / page)
+    slots = pages * page
+    q = bank["llm-inference.paged-waste"]
+    waste_reserved, waste_paged = 100 * (reserved - used) / reserved, 100 * (slots - used) / slots
+    check_choice(q, [waste_reserved, waste_paged, slots - used, slots], 0.5)
+    check_answer(q, [reserved, used, reserved, waste_reserved, used, page, pages, slots], 0.05)
+    check_answer(q, [slots - used, waste_paged], 0.05)
 
 
 def test_speculative_acceptance_and_residual(bank):
@@ -222,8 +229,8 @@ def test_fp8_max_values(bank):
     assert e4m3 == torch.finfo(torch.float8_e4m3fn).max
     assert e5m2 == torch.finfo(torch.float8_e5m2).max
     q = bank["llm-inference.fp8-formats"]
-    check_choice(q, [e4m3, e5m2], 0, only_correct=False)  # a wrong choice swaps the format names
-    assert "E4M3 (max 448)" in (q.correct or "") and "E5M2 (max 57,344)" in (q.correct or "")
+    check_choice(q, [e4m3, e5m2], 0)
+    check_answer(q, [1.75, 8, e4m3, 1.75, 15, e5m2], 0)
 
 
 def test_quantised_70b_weights(bank):
@@ -572,6 +579,11 @@ def test_bf16_swallows_small_updates(bank):
     assert one + torch.tensor(0.001, dtype=torch.bfloat16) == one
     assert torch.finfo(torch.bfloat16).eps == 2**-7
     check_answer(bank["pre-training.bf16-master-weights"], [2**-7, 1.0, 0.001, 1.0], 1e-9)
+
+
+def test_gpt2_vocabulary_size(bank):
+    q = bank["pre-training.gpt2-vocab-cloze"]
+    assert states(q.question, [256 + 50_000 + 1, 256, 50_000], 0)
 
 
 def test_z_loss_value(bank):
