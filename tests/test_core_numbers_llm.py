@@ -411,16 +411,21 @@ def test_ivf_scan_fraction_and_binary_codes(bank):
     )
 
 
-def test_recall_precision_mrr(bank):
-    check_choice(bank["rag-retrieval.recall-precision-at-k"], [2 / 3, 2 / 5], 5e-4)
-    check_answer(bank["rag-retrieval.mrr"], [(1 + 1 / 3 + 0) / 3], 5e-4)
+def test_mean_reciprocal_rank(bank):
+    ranks = [2, 1, 4]
+
+    def mrr(cutoff: int) -> float:
+        return sum(1 / r if r <= cutoff else 0 for r in ranks) / len(ranks)
+
+    check_answer(bank["rag-retrieval.mrr"], [mrr(10), mrr(3)], 5e-4)
 
 
-def test_ndcg_binary(bank):
-    got, ideal = dcg([1, 0, 1]), dcg([1, 1, 0])
+def test_ndcg_graded(bank):
+    got, ideal = dcg([2, 0, 3]), dcg([3, 2, 0])
+    binary = dcg([1, 0, 1]) / dcg([1, 1, 0])
     q = bank["rag-retrieval.ndcg"]
     check_choice(q, [got / ideal], 5e-4)
-    check_answer(q, [got, ideal, got / ideal], 5e-4)
+    check_answer(q, [got, ideal, got / ideal, binary], 5e-4)
 
 
 def test_exact_search_flops(bank):
