@@ -538,10 +538,16 @@ def test_untied_embedding_parameters(bank):
     check_answer(q, [one, 2 * one / 1e9, 100 * 2 * one / 8.03e9], 0.5)
 
 
-def test_training_compute_7b(bank):
-    check_choice(bank["pre-training.compute-7b-2t"], [8.4, 22], 1e-9)
+def test_attention_share_of_training_flops(bank):
+    layers, d, n = 32, 4096, 6.5e9
+
+    def extra(ctx: int) -> float:
+        return 2 * layers * ctx * d / (2 * n)
+
+    q = bank["pre-training.attention-flops-correction"]
+    check_choice(q, [100 * extra(4096), 100 * extra(32768)], 0.5)
     check_answer(
-        bank["pre-training.compute-7b-2t"], [6 * 7e9 * 2e12 / 1e22, 2 * 7e9 * 2e12 / 1e22], 1e-9
+        q, [2 * layers * 4096 * d / 1e9, 2 * n / 1e10, 100 * extra(4096), 100 * extra(32768)], 0.1
     )
 
 
