@@ -11,16 +11,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from conftest import REPO
 
-from mlprep.bank import load_questions
-from mlprep.schema import Question
+from mlprep.bank.loader import load_questions
+from mlprep.bank.schema import Question
 
-CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
+CORE = REPO / "questions" / "core"
 TOPICS = (
     "llm-inference",
     "post-training",
