@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from mlprep.bank import schema
-from mlprep.bank.schema import BANK_KEYS, Question, Rubric, build_question
+from mlprep.bank.schema import BANK_KEYS, CasePart, Question, Rubric, build_question
 from mlprep.errors import MlprepError
 from mlprep.fileio import atomic_write_text
 from mlprep.paths import bank_cache_dir, content_dir
@@ -146,7 +146,8 @@ def _read_cache(path: Path, digest: str) -> list[Question] | None:
         data = json.loads(_cache_path(path).read_text(encoding="utf-8"))
         if data.get("digest") != digest:
             return None
-        return [Question(**{**record, "rubric": Rubric.from_record(record["rubric"])}) for record in data["questions"]]
+        return [Question(**{**record, "rubric": Rubric.from_record(record["rubric"]),
+                            "parts": [CasePart(**p) for p in record["parts"]]}) for record in data["questions"]]
     except (OSError, ValueError, TypeError, KeyError):
         return None
 

@@ -13,7 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("open", "choice", "cloze")
+KINDS = ("open", "choice", "cloze", "case")
+# A system-design case is practised in ordered parts; these are the usual ones, in interview order.
+CASE_PARTS = ("clarify and scope", "metrics", "data and labels", "features", "model and baseline", "training",
+              "serving and latency", "monitoring and iteration")
 DIFFICULTIES = {"easy": 1, "medium": 2, "hard": 3}
 DIFFICULTY_NAMES = {v: k for k, v in DIFFICULTIES.items()}
 BANK_KEYS = {"questions", "topic", "tags"}
@@ -40,6 +43,7 @@ FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "unanswered": ((bool,), "true or false"),
     "media": _STR_LIST,
     "rubric": ((dict,), "a mapping with `points` and `misconceptions`"),
+    "parts": ((list,), "a list of {part, answer} mappings"),
 }
 SOURCE_KEYS = {"file", "line", "heading"}
 RUBRIC_KEYS = {"points", "misconceptions"}
@@ -174,6 +178,30 @@ def cloze_reveal(text: str) -> str:
     return CLOZE_RE.sub(lambda m: f"**{m.group(2)}**", text)
 
 
+@dataclass(frozen=True)
+class CasePart:
+    """One part of a system-design case: its name (e.g. "metrics") and the model answer."""
+
+    part: str
+    answer: str
+
+
+def _parse_parts(raw: list) -> tuple[list[CasePart], list[str]]:
+    parts, problems = [], []
+    for i, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or set(item) != {"part", "answer"}:
+            problems.append(f"part {i} must be a mapping with exactly `part` and `answer`")
+            continue
+        name, answer = item["part"], item["answer"]
+        if not isinstance(name, str) or not name.strip() or not isinstance(answer, str) or not answer.strip():
+            problems.append(f"part {i}: `part` and `answer` must be non-empty strings")
+            continue
+        parts.append(CasePart(name.strip(), answer.strip()))
+    if len(raw) < 3:
+        problems.append("a case needs at least 3 `parts` (e.g. " + ", ".join(CASE_PARTS[:3]) + ", ...)")
+    return parts, problems
+
+
 @dataclass
 class Question:
     id: str
@@ -192,6 +220,7 @@ class Question:
     unanswered: bool = False
     media: list[str] = field(default_factory=list)
     rubric: Rubric | None = None  # how a typed answer is judged (open questions of the curated banks)
+    parts: list[CasePart] = field(default_factory=list)  # a case's ordered parts, revealed one at a time
     bank: str = ""  # the bank it was loaded from (relative path without suffix); not stored in YAML
     position: int = 0  # index within its bank file, for locating it again; not stored in YAML
 
@@ -219,6 +248,8 @@ class Question:
             d["unanswered"] = True
         if self.rubric is not None:
             d["rubric"] = self.rubric.to_dict()
+        if self.parts:
+            d["parts"] = [{"part": p.part, "answer": p.answer} for p in self.parts]
         if with_bank:
             d["bank"] = self.bank
         return d
@@ -261,7 +292,7 @@ def build_question(
             problems.append((key, f"{key!r} must be {name}, got {type(value).__name__}{hint}"))
             bad_type.add(key)
             data[key] = None
-        elif types == (list,) and not all(isinstance(x, str) for x in value):
+        elif types == (list,) and key != "parts" and not all(isinstance(x, str) for x in value):
             problems.append((key, f"{key!r} must be {name}"))
             bad_type.add(key)
             data[key] = None
@@ -276,7 +307,19 @@ def build_question(
         problems.append(("kind", f"kind {kind!r} is not one of {', '.join(KINDS)}"))
     if kind == "choice" and not answer.strip() and isinstance(data.get("correct"), str):
         answer = data["correct"]
-    if "answer" not in bad_type and not answer.strip() and not unanswered and kind != "cloze":
+    parts: list[CasePart] = []
+    if kind == "case":
+        if not isinstance(data.get("parts"), list):
+            if "parts" not in bad_type:
+                problems.append(("parts", "a case needs `parts`: a list of {part, answer} in the order they are asked"))
+        else:
+            parts, errs = _parse_parts(data["parts"])
+            problems += [("parts", e) for e in errs]
+            if not answer.strip():  # the whole model answer, for listings and exports
+                answer = "\n\n".join(f"**{p.part}**: {p.answer}" for p in parts)
+    elif data.get("parts") is not None:
+        problems.append(("parts", "`parts` belong to `kind: case` questions only"))
+    if "answer" not in bad_type and not answer.strip() and not unanswered and kind not in ("cloze", "case"):
         problems.append(("answer", "empty answer (mark the question `unanswered: true` if the notes have none)"))
     if not data.get("topic"):
         problems.append(("topic", "missing topic (set it on the question or once for the bank)"))
@@ -340,5 +383,6 @@ def build_question(
         unanswered=unanswered,
         media=list(data.get("media") or []),
         rubric=rubric,
+        parts=parts,
     )
     return q, []

@@ -55,3 +55,41 @@ def test_only_open_questions_take_a_rubric_and_errors_carry_the_line():
     questions, problems = parse_bank_text(text, "bank.yaml")
     assert not questions and "only open questions take a rubric" in str(problems[0])
     assert str(problems[0]).startswith("bank.yaml:7")
+
+
+CASE = {"id": "t.feed", "kind": "case", "question": "Design a feed ranker.", "topic": "ml-system-design",
+        "parts": [{"part": "clarify and scope", "answer": "Users, items, scale."},
+                  {"part": "metrics", "answer": "Offline NDCG@10; online dwell time."},
+                  {"part": "model and baseline", "answer": "Popularity, then two towers and a GBDT ranker."}]}
+
+
+def test_a_case_keeps_its_parts_in_order_and_gets_a_whole_answer():
+    q, problems = build_question(CASE)
+    assert not problems
+    assert [p.part for p in q.parts] == ["clarify and scope", "metrics", "model and baseline"]
+    assert "**metrics**: Offline NDCG@10" in q.answer
+    assert q.to_dict()["parts"] == CASE["parts"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"parts": None}, "a case needs `parts`"),
+    ({"parts": CASE["parts"][:2]}, "at least 3 `parts`"),
+    ({"parts": [{"part": "x"}, *CASE["parts"]]}, "exactly `part` and `answer`"),
+    ({"parts": [{"part": "x", "answer": " "}, *CASE["parts"]]}, "non-empty strings"),
+    ({"kind": "open", "answer": "a"}, "belong to `kind: case`"),
+])
+def test_bad_cases_name_the_problem(change, message):
+    q, problems = build_question({**CASE, **change})
+    assert q is None and any(message in m for _, m in problems), problems
+
+
+def test_a_case_survives_the_bank_cache(tmp_path):
+    from mlprep.bank.loader import load_questions
+
+    bank = tmp_path / "design.yaml"
+    import yaml
+
+    bank.write_text(yaml.safe_dump([CASE]))
+    first = load_questions([bank])
+    again = load_questions([bank])  # from the JSON cache
+    assert first == again and again[0].parts[1].answer.startswith("Offline")
