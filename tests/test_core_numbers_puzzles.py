@@ -678,6 +678,14 @@ def test_ucb1_scores(bank):
     check_answer(q, [math.log(t), a, b], 5e-3)
 
 
+def test_thompson_sampling_pick_probability(bank):
+    rng = np.random.default_rng(28)
+    a, b = rng.beta(3, 1, RNG_DRAWS), rng.beta(1, 1, RNG_DRAWS)
+    picks_a = (a > b).mean()
+    assert math.isclose(picks_a, 3 / 4, abs_tol=4 * math.sqrt(3 / 16 / RNG_DRAWS))
+    check_answer_fraction(get(bank, "reinforcement-learning.thompson-by-hand"), Fraction(3, 4))
+
+
 def test_gae_by_hand(bank):
     gamma, lam, deltas = 0.9, 0.5, [1.0, 2.0]
     adv = 0.0
@@ -994,10 +1002,11 @@ def test_peeking_and_pocock_by_simulation(bank):
 def test_srm_chi_squared(bank):
     from scipy.stats import chisquare
 
-    stat, p = chisquare([10_000, 10_400])
-    q = get(bank, "experimentation.srm-test")
-    check_choice(q, [stat, p], 5e-3)
-    check_answer(q, [10_200, stat, p], 5e-3)
+    day1, final = chisquare([1_000, 1_040]), chisquare([10_000, 10_400])
+    assert day1.pvalue > 0.05 > 0.01 > final.pvalue
+    q = get(bank, "experimentation.srm-scale")
+    check_choice(q, [final.pvalue, day1.pvalue], 5e-3)
+    check_answer(q, [day1.statistic, day1.pvalue, final.statistic, final.pvalue], 5e-3)
 
 
 def test_design_effect(bank):
