@@ -347,10 +347,17 @@ def harmonic(n: int) -> Fraction:
     return sum(Fraction(1, i) for i in range(1, n + 1))
 
 
-def test_coupon_collector_die(bank):
-    value = 6 * harmonic(6)
-    assert value == Fraction(147, 10)
-    check_choice(get(bank, "probability-puzzles.coupon-collector-die"), [float(value)], 1e-9)
+def test_distinct_faces_in_six_rolls(bank):
+    value = 6 * (1 - Fraction(5, 6) ** 6)
+    rolls = np.random.default_rng(29).integers(0, 6, size=(RNG_DRAWS, 6))
+    distinct = np.array([len(set(r)) for r in rolls[:20_000]])
+    assert math.isclose(
+        distinct.mean(), float(value), abs_tol=4 * distinct.std() / math.sqrt(20_000)
+    )
+    q = get(bank, "probability-puzzles.distinct-faces")
+    check_choice(q, [float(value)], 5e-3)
+    check_answer(q, [float(Fraction(5, 6) ** 6), float(value)], 5e-3)
+    check_answer(q, [100 * (1 - 1 / math.e)], 0.5)
 
 
 def test_coupon_collector_hundred(bank):
@@ -427,12 +434,14 @@ def test_second_largest_of_five(bank):
     check_answer_fraction(get(bank, "probability-puzzles.kth-order-statistic"), Fraction(2, 3))
 
 
-def test_expected_max_of_two_dice(bank):
-    value = Fraction(sum(max(a, b) for a in range(1, 7) for b in range(1, 7)), 36)
-    assert value == Fraction(161, 36)
-    q = get(bank, "probability-puzzles.expected-max-two-dice")
+def test_two_dice_sum_given_a_six(bank):
+    outcomes = [(a, b) for a in range(1, 7) for b in range(1, 7) if 6 in (a, b)]
+    total = sum(a + b for a, b in outcomes)
+    value = Fraction(total, len(outcomes))
+    assert (len(outcomes), total) == (11, 102)
+    q = get(bank, "probability-puzzles.two-dice-sum-given-six")
     check_choice(q, [float(value)], 5e-3)
-    check_answer(q, [7 - float(value)], 5e-3)
+    check_answer(q, [11, 36, 57, 45, 102, float(value)], 5e-3)
 
 
 def test_expected_max_of_two_normals(bank):
@@ -975,8 +984,16 @@ def test_power_at_half_the_mde(bank):
     check_answer(get(bank, "experimentation.power-at-half-mde"), [1.4, 100 * power], 0.6)
 
 
-def test_multiple_metrics_false_positive(bank):
-    check_answer(get(bank, "experimentation.multiple-metrics"), [1 - 0.95**20], 5e-3)
+def test_bonferroni_and_benjamini_hochberg(bank):
+    from scipy.stats import false_discovery_control
+
+    p = np.array([0.001, 0.012, 0.025, 0.041, 0.20])
+    bonferroni = int((p <= 0.05 / len(p)).sum())
+    bh = int((false_discovery_control(p, method="bh") <= 0.05).sum())
+    assert (bonferroni, bh, int((p <= 0.05).sum())) == (1, 3, 4)
+    q = get(bank, "experimentation.benjamini-hochberg")
+    check_choice(q, [bonferroni, bh], 1e-9)
+    check_answer(q, [0.01, 0.01, 0.02, 0.03, 0.04, 0.05, 0.025, 0.03], 1e-9)
 
 
 def test_peeking_and_pocock_by_simulation(bank):
@@ -1150,7 +1167,7 @@ def test_group_by_null_keys(bank, db):
 def test_integer_division(bank, db):
     assert db.execute("SELECT 3 / 4, 1.0 * 3 / 4").fetchone() == (0, 0.75)
     q = get(bank, "sql-data.integer-division")
-    assert q.correct.startswith("0, ")
+    assert q.answer.startswith("It returns 0.")
 
 
 def test_union_and_union_all(bank, db):
