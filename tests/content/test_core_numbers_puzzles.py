@@ -15,15 +15,15 @@ import math
 import re
 import sqlite3
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import REPO
 
-from mlprep.bank import load_questions
-from mlprep.schema import Question
+from mlprep.bank.loader import load_questions
+from mlprep.bank.schema import Question
 
-CORE = Path(__file__).resolve().parent.parent / "questions" / "core"
+CORE = REPO / "questions" / "core"
 TOPICS = (
     "probability-puzzles",
     "reinforcement-learning",
