@@ -2,7 +2,6 @@
 with default and non-default hyperparameters, zero gradients, and Adam as the weight_decay = 0 case."""
 
 import numpy as np
-import pytest
 import torch
 from torch.optim.adam import adam as functional_adam
 from torch.optim.adamw import adamw as functional_adamw
@@ -96,8 +95,9 @@ def run(solution, p0, grads, what, **hp):
         step_what = f"{what}, step {i + 1}"
         assert_close_or_named(p, ref_p, f"{step_what}: the parameter",
                               {m: alt[i] for m, alt in alternatives.items()}, rtol=1e-9, atol=1e-12)
-        if type(state["step"]) is not int or state["step"] != ref_t:
-            fail(f"{step_what}: state['step'] should be the int {ref_t} (the number of steps taken), got {describe(state['step'])}")
+        step = state["step"]
+        if not (type(step) is int or isinstance(step, np.integer)) or step != ref_t:
+            fail(f"{step_what}: state['step'] should be the int {ref_t} (the number of steps taken), got {describe(step)}")
         assert_close(state["exp_avg"], ref_m, f"{step_what}: state['exp_avg']", rtol=1e-9, atol=1e-15)
         assert_close(state["exp_avg_sq"], ref_v, f"{step_what}: state['exp_avg_sq']", rtol=1e-9, atol=1e-18)
     return p, state

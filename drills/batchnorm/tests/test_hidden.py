@@ -2,7 +2,6 @@
 mode, on (N, C) and (N, C, L) inputs, over several steps with a non-default momentum and eps."""
 
 import numpy as np
-import pytest
 import torch
 import torch.nn as nn
 

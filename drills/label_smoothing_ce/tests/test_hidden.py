@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mlprep.drills.compare import assert_close, describe, fail
+from mlprep.drills.compare import describe, fail
 from mlprep.drills.mistakes import assert_close_or_named
 from mlprep.drills.scalars import assert_float_close, expect_float
 

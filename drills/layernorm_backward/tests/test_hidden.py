@@ -2,7 +2,6 @@
 autograd (float64), on 2-D and 3-D inputs, a non-default eps, constant vectors and a large offset."""
 
 import numpy as np
-import pytest
 import torch
 import torch.nn.functional as F
 

@@ -4,7 +4,7 @@ central finite differences), the L2 penalty, ReLU at 0, batch size 1 and large l
 import numpy as np
 import pytest
 
-from mlprep.drills.compare import assert_close, describe, fail
+from mlprep.drills.compare import describe, fail
 from mlprep.drills.mistakes import assert_close_or_named
 from mlprep.drills.scalars import assert_float_close
 

@@ -37,7 +37,6 @@ def smoothed_cross_entropy(logits: np.ndarray, targets: np.ndarray, smoothing: f
     if reduction == "sum":
         return float(losses.sum())
     if reduction == "mean":
-        count = int(valid.sum())
         return float(losses.sum() / len(losses))
     raise ValueError(f"unknown reduction {reduction!r}")
 

@@ -34,7 +34,6 @@ def layernorm_backward(dout: np.ndarray, x: np.ndarray, gamma: np.ndarray,
                        eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(dx, dgamma, dbeta) given dout = dL/dy; dgamma and dbeta are summed over all leading axes."""
     xhat, rstd = _stats(x, eps)
-    d = x.shape[-1]
     dbeta = dout.sum(axis=0)
     dgamma = (dout * xhat).sum(axis=0)
     g = dout * gamma  # dL/dxhat
