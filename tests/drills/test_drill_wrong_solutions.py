@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlprep.drills.catalog import find_drill
+from mlprep.drills.catalog import drill_names, find_drill
 from mlprep.drills.runner import run
 
 WRONG = Path(__file__).parent / "wrong"
@@ -24,12 +24,7 @@ def expected_text(path: Path) -> str:
     return second.removeprefix("# expect: ").strip()
 
 
-CATALOGUE_PART_1 = ("top_k", "top_p", "decoding", "softmax_ce", "attention", "multihead_attention",
-                    "transformer_layer", "sinusoidal_pe", "rope", "kv_cache", "nanogpt", "linear_weights",
-                    "conv_weights", "count_params", "lora_linear")
-
-
-@pytest.mark.parametrize("drill", CATALOGUE_PART_1)
+@pytest.mark.parametrize("drill", drill_names())
 def test_drill_has_three_wrong_solutions(drill: str):
     found = sorted(p.stem for p in (WRONG / drill).glob("*.py"))
     assert len(found) >= 3, f"{drill} has {len(found)} wrong solutions under tests/drills/wrong/{drill}/; it needs three"
