@@ -74,3 +74,8 @@ def data_dir() -> Path:
 def explore_dir() -> Path:
     """Figures written by `mlprep explore`."""
     return user_home() / "explore"
+
+
+def workspace_dir() -> Path:
+    """Drill attempts: one folder per drill and date (``workspace/<drill>/<date>/``)."""
+    return user_home() / "workspace"

@@ -35,8 +35,14 @@ def _status(record: dict | None) -> str:
     return "solved" if record["solved"] else "attempted"
 
 
-def list_drills(as_json: JsonOption = False) -> None:
+def list_drills(
+    as_json: JsonOption = False,
+    history: Annotated[str | None, typer.Option("--history", help="List your attempts (runs) at this drill instead.", show_default=False)] = None,
+) -> None:
     """List the coding drills with your status (new / attempted / solved) and best result."""
+    if history is not None:
+        _history(find_drill(history), as_json)
+        return
     drills = catalog()
     done = progress.attempts()
     rows = []
@@ -64,18 +70,40 @@ def list_drills(as_json: JsonOption = False) -> None:
     console.print("[dim]Start one with `mlprep drill NAME`.[/]")
 
 
+def _history(drill: Drill, as_json: bool) -> None:
+    from mlprep.commands.views import grade_report as report
+
+    runs = progress.history(drill)
+    if as_json:
+        print_json([{"started_at": r.started_at.isoformat(), "folder": r.folder, "grades": r.grades,
+                     "failed_grades": r.failed_grades, "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+                     "passed": r.passed, "rating": r.rating} for r in runs])
+        return
+    if not runs:
+        console.print(f"No attempts at {escape(drill.name)} yet. Start one with `mlprep drill {escape(drill.name)}`.")
+        return
+    report.render_history(drill, runs, console)
+
+
 def start_drill(
     name: NameArg,
-    directory: Annotated[Path, typer.Option("--dir", help="Where to write the starter and examples.")] = Path("."),
+    directory: Annotated[Path | None, typer.Option("--dir", help="Where to write the starter and examples (default: here; with --again a fresh folder under $MLPREP_HOME/workspace).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files with fresh copies.")] = False,
+    again: Annotated[bool, typer.Option("--again", help="Re-do the drill from a blank starter in a fresh folder; earlier attempts are kept (see `mlprep drills --history NAME`).")] = False,
 ) -> None:
     """Show a drill's prompt and write its starter file and public examples (never overwriting)."""
+    from datetime import date
+
     from rich.markdown import Markdown
 
-    from mlprep.drills.scaffold import write_starter
+    from mlprep.drills.scaffold import fresh_folder, write_starter
 
     drill = find_drill(name)
+    if again:
+        directory = fresh_folder(drill, date.today(), directory)
+    directory = directory or Path(".")
     done = write_starter(drill, directory, force=force)
+    progress.start_run(drill, directory, again=again)
     console.print(f"[dim]{escape(drill.topic)} · {drill.difficulty} · {drill.framework} · ~{drill.minutes} min[/]")
     console.print(Markdown(drill.prompt))
     for path in done.kept:
@@ -90,13 +118,15 @@ def _grade_once(file: Path, drill: Drill, timeout: float | None, as_json: bool) 
     from mlprep.commands.views import grade_report as report
     from mlprep.drills import runner
 
+    progress.check_store()  # a broken progress database fails now, not after every test ran
     results = runner.run(drill, file, timeout)
-    progress.record_attempt(results)
+    outcome = progress.record_grade(drill, results)
     if as_json:
         print_json(results.as_json())
     else:
         seen, total = progress.hints_seen(drill), len(drill.hints())
         report.render(results, console, (seen + 1, total) if seen < total else None)
+        report.render_schedule(outcome, console)
     return 0 if results.status.value == "pass" else 1
 
 

@@ -8,6 +8,7 @@ chi-square goodness-of-fit test on counts drawn with a fixed seed.
 
 from __future__ import annotations
 
+import re
 import math
 from typing import Any
 
@@ -20,6 +21,19 @@ class DrillFailure(AssertionError):
 
 def fail(message: str) -> None:
     raise DrillFailure(message)
+
+
+# The shapes of the generic messages below; any other DrillFailure names a specific mistake.
+_GENERIC_RE = re.compile(
+    r": (expected an integer index, got |expected a numpy array, got |expected shape \(|expected a [\w ]+ dtype, got "
+    r"|expected dtype |\d+ of \d+ values differ; the largest error is at |expected [\w.]+(\[| ).*, got )"
+)
+
+
+def is_generic(message: str) -> bool:
+    """Whether a failure message is one of this module's generic mismatches (wrong type, shape,
+    dtype or values) rather than a drill's own words for a specific mistake."""
+    return bool(_GENERIC_RE.search(message))
 
 
 def describe(value: Any) -> str:

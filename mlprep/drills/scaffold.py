@@ -1,12 +1,15 @@
-"""Writing a drill's starter and public examples into the learner's folder, never overwriting."""
+"""Writing a drill's starter and public examples into the learner's folder (never overwriting), and
+choosing a fresh folder for another attempt."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from mlprep.drills.catalog import Drill
 from mlprep.errors import MlprepError
+from mlprep.paths import workspace_dir
 
 
 @dataclass
@@ -41,3 +44,19 @@ def write_starter(drill: Drill, directory: Path, *, force: bool = False) -> Writ
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return Written(next(iter(targets)), written, kept)
+
+
+def fresh_folder(drill: Drill, today: date, base: Path | None = None) -> Path:
+    """A folder for a new attempt: ``base`` (which must not hold this drill's starter yet), else
+    ``workspace/<drill>/<date>/``, with ``-2``, ``-3``... when that day already has one."""
+    if base is not None:
+        if (base / f"{drill.module}.py").exists():
+            raise MlprepError(f"already holds {drill.module}.py from an earlier attempt; choose another --dir "
+                              "(or leave it out for a fresh workspace folder)", path=base)
+        return base
+    root = workspace_dir() / drill.name
+    folder, n = root / today.isoformat(), 1
+    while folder.exists() and any(folder.iterdir()):
+        n += 1
+        folder = root / f"{today.isoformat()}-{n}"
+    return folder

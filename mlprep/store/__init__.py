@@ -4,7 +4,7 @@
 """
 
 from mlprep.store.connection import iso, parse_iso
-from mlprep.store.db import CardRow, ReviewRow, Store, open_store
+from mlprep.store.db import CardRow, DrillRun, ReviewRow, Store, open_store
 from mlprep.store.migrations import MIGRATIONS
 
-__all__ = ["MIGRATIONS", "CardRow", "ReviewRow", "Store", "iso", "open_store", "parse_iso"]
+__all__ = ["MIGRATIONS", "CardRow", "DrillRun", "ReviewRow", "Store", "iso", "open_store", "parse_iso"]

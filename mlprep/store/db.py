@@ -88,6 +88,31 @@ def _card_from_json(text: str) -> CardRow:
     )
 
 
+@dataclass
+class DrillRun:
+    """One attempt at a drill from a blank starter, until it passes or is given up."""
+
+    id: int
+    drill: str
+    folder: str
+    started_at: datetime
+    hints_before: int
+    grades: int
+    failed_grades: int
+    ended_at: datetime | None
+    passed: bool | None
+    rating: int | None
+
+
+_RUN_COLS = "id, drill, folder, started_at, hints_before, grades, failed_grades, ended_at, passed, rating"
+
+
+def _run(row: tuple) -> DrillRun:
+    rid, drill, folder, started, hints, grades, failed, ended, passed, rating = row
+    return DrillRun(rid, drill, folder, parse_iso(started), hints, grades, failed,
+                    parse_iso(ended) if ended else None, None if passed is None else bool(passed), rating)
+
+
 class Store:
     """An open progress database. Use :func:`open_store`; close it (or use ``with``)."""
 
@@ -259,6 +284,70 @@ class Store:
             if total and passed == total and not failed and not errors:
                 r["solved"] = True
         return results
+
+    # -- drill runs and mistake cards ------------------------------------------------------
+    def start_drill_run(self, drill: str, folder: str, at: datetime, hints_before: int) -> int:
+        with self.write():
+            cur = self._db.execute(
+                "INSERT INTO drill_runs (drill, folder, started_at, hints_before) VALUES (?, ?, ?, ?)",
+                (drill, folder, iso(at), hints_before),
+            )
+            return int(cur.lastrowid)
+
+    def drill_runs(self, drill: str | None = None) -> list[DrillRun]:
+        """Runs, oldest first (of one drill, or all)."""
+        sql = f"SELECT {_RUN_COLS} FROM drill_runs"
+        rows = self._db.execute(sql + " WHERE drill = ? ORDER BY id" if drill else sql + " ORDER BY id",
+                                (drill,) if drill else ())
+        return [_run(r) for r in rows]
+
+    def open_drill_run(self, drill: str) -> DrillRun | None:
+        row = self._db.execute(
+            f"SELECT {_RUN_COLS} FROM drill_runs WHERE drill = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+            (drill,),
+        ).fetchone()
+        return _run(row) if row else None
+
+    def count_drill_grade(self, run_id: int, passed: bool) -> None:
+        with self.write():
+            self._db.execute(
+                "UPDATE drill_runs SET grades = grades + 1, failed_grades = failed_grades + ? WHERE id = ?",
+                (0 if passed else 1, run_id),
+            )
+
+    def end_drill_run(self, run_id: int, at: datetime, passed: bool, rating: int) -> None:
+        with self.write():
+            self._db.execute(
+                "UPDATE drill_runs SET ended_at = ?, passed = ?, rating = ? WHERE id = ? AND ended_at IS NULL",
+                (iso(at), int(passed), rating, run_id),
+            )
+
+    def add_drill_mistake(self, mid: str, drill: str, test: str, message: str, at: datetime) -> bool:
+        """Keep a named mistake as a card; False when it is already there (it is revived if retired)."""
+        with self.write():
+            row = self._db.execute("SELECT retired_at FROM drill_mistakes WHERE id = ?", (mid,)).fetchone()
+            if row is None:
+                self._db.execute(
+                    "INSERT INTO drill_mistakes (id, drill, test, message, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (mid, drill, test, message, iso(at)),
+                )
+                return True
+            if row[0] is not None:
+                self._db.execute("UPDATE drill_mistakes SET retired_at = NULL WHERE id = ?", (mid,))
+            return False
+
+    def retire_drill_mistakes(self, drill: str, at: datetime) -> int:
+        with self.write():
+            cur = self._db.execute(
+                "UPDATE drill_mistakes SET retired_at = ? WHERE drill = ? AND retired_at IS NULL", (iso(at), drill)
+            )
+            return cur.rowcount
+
+    def drill_mistakes(self, *, active_only: bool = True) -> list[dict]:
+        sql = "SELECT id, drill, test, message, created_at, retired_at FROM drill_mistakes"
+        rows = self._db.execute(sql + (" WHERE retired_at IS NULL" if active_only else "") + " ORDER BY created_at, id")
+        keys = ("id", "drill", "test", "message", "created_at", "retired_at")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
 
     # -- transactions ----------------------------------------------------------------------
     def write(self) -> Transaction:

@@ -64,11 +64,42 @@ def _m002_card_topic_and_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX cards_due ON cards (due)")
 
 
+def _m003_drill_runs_and_mistakes(db: sqlite3.Connection) -> None:
+    """Drill runs (one attempt from a blank starter until it passes or is given up) and the cards
+    made from named mistakes."""
+    db.execute(
+        """CREATE TABLE drill_runs (
+            id INTEGER PRIMARY KEY,
+            drill TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            hints_before INTEGER NOT NULL DEFAULT 0,  -- hints seen when the run began
+            grades INTEGER NOT NULL DEFAULT 0,        -- grades run so far
+            failed_grades INTEGER NOT NULL DEFAULT 0, -- of those, grades that did not pass
+            ended_at TEXT,                            -- NULL while the run is open
+            passed INTEGER,                           -- 1 passed, 0 given up
+            rating INTEGER                            -- the FSRS rating the run gave the drill
+        )"""
+    )
+    db.execute("CREATE INDEX drill_runs_drill ON drill_runs (drill)")
+    db.execute(
+        """CREATE TABLE drill_mistakes (
+            id TEXT PRIMARY KEY,          -- mistake:<drill>:<hash of the message>
+            drill TEXT NOT NULL,
+            test TEXT NOT NULL,           -- the hidden test that named it
+            message TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            retired_at TEXT               -- set once the drill is passed twice in a row
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_card_topic_and_indexes", _m002_card_topic_and_indexes),
+    ("m003_drill_runs_and_mistakes", _m003_drill_runs_and_mistakes),
 ]
-OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts"}
+OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts", "drill_runs", "drill_mistakes"}
 
 
 

@@ -6,7 +6,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from mlprep.drills.catalog import Drill
 from mlprep.drills.results import Results, Status
+from mlprep.drills.schedule import GradeOutcome
+from mlprep.store import DrillRun
 
 MARKS = {Status.PASS: "[green]✓[/]", Status.FAIL: "[red]✗[/]", Status.ERROR: "[bold red]![/]"}
 OUTPUT_LINES = 15
@@ -60,3 +63,32 @@ def _syntax(results: Results, console: Console) -> None:
         if syn.get("offset"):
             pad = len(f"    {syn['line']} | ") + int(syn["offset"]) - 1
             console.print(Text(" " * pad + "^", style="bold red"))
+
+
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def render_schedule(outcome: GradeOutcome, console: Console) -> None:
+    """What the grade did to the drill's schedule and its mistake cards."""
+    for m in outcome.new_mistakes:
+        console.print(f"[yellow]New card from your mistake:[/] {escape(m.message.splitlines()[0])} "
+                      "[dim](it joins your quiz until the drill is passed twice in a row)[/]")
+    if outcome.rating is not None:
+        when = f"; next review {outcome.due.astimezone():%Y-%m-%d}" if outcome.due else ""
+        console.print(f"[green]Run passed:[/] rated {RATING_NAMES[outcome.rating]}{when}.")
+    if outcome.retired:
+        console.print(f"[dim]Passed twice in a row: {outcome.retired} mistake card(s) retired.[/]")
+
+
+def render_history(drill: Drill, runs: list[DrillRun], console: Console) -> None:
+    """Every run at a drill: when, where, how many grades, how it ended."""
+    from rich.table import Table
+
+    table = Table(title=f"Attempts at {escape(drill.name)}", header_style="bold")
+    for col in ("started", "folder", "grades", "result", "rating"):
+        table.add_column(col, overflow="fold")
+    for r in runs:
+        result = "open" if r.ended_at is None else ("passed" if r.passed else "given up")
+        table.add_row(f"{r.started_at.astimezone():%Y-%m-%d %H:%M}", escape(r.folder), f"{r.grades} ({r.failed_grades} failed)",
+                      result, RATING_NAMES.get(r.rating, "-") if r.rating else "-")
+    console.print(table)
