@@ -22,6 +22,7 @@ from mlprep.commands import importer as importer_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
 from mlprep.commands import stats as stats_cmd
+from mlprep.commands import today as today_cmd
 from mlprep.errors import MlprepError
 
 
@@ -68,6 +69,7 @@ def _root(
 
 
 # In the order a learner meets them: the quiz, the banks, the drills, then the GPT.
+app.command("today")(today_cmd.today)
 app.command("quiz")(quiz_cmd.quiz)
 app.command("stats")(stats_cmd.stats)
 app.command("export")(export_cmd.export)

@@ -114,7 +114,7 @@ def start_drill(
                   f"[bold]mlprep grade {escape(str(done.starter))}[/].")
 
 
-def _grade_once(file: Path, drill: Drill, timeout: float | None, as_json: bool) -> int:
+def grade_once(file: Path, drill: Drill, timeout: float | None, as_json: bool) -> int:
     from mlprep.commands.views import grade_report as report
     from mlprep.drills import runner
 
@@ -143,7 +143,7 @@ def grade(
     if watch and as_json:
         raise typer.BadParameter("--watch and --json do not go together", param_hint="--watch")
     drill = drill_for_file(file, drill_name)
-    code = _grade_once(file, drill, timeout, as_json)
+    code = grade_once(file, drill, timeout, as_json)
     if not watch:
         raise typer.Exit(code)
     console.print(f"[dim]watching {escape(str(file))}; Ctrl-C stops[/]")
@@ -158,7 +158,7 @@ def grade(
             if now != stamp:
                 stamp = now
                 console.rule(time.strftime("%H:%M:%S"))
-                code = _grade_once(file, drill, timeout, False)
+                code = grade_once(file, drill, timeout, False)
                 console.print(f"[dim]watching {escape(str(file))}; Ctrl-C stops[/]")
     except KeyboardInterrupt:
         raise typer.Exit(code) from None

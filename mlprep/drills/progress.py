@@ -53,6 +53,15 @@ def start_run(drill: Drill, folder: Path, *, again: bool, now: datetime | None =
         schedule.start_run(store, drill, folder.resolve(), now, load_settings(store), seen)
 
 
+def give_up(drill: Drill, now: datetime | None = None) -> bool:
+    """End the drill's open run without a pass (rated Again); False when none was open."""
+    from mlprep.drills import schedule
+    from mlprep.quiz.settings import load_settings
+
+    with open_store() as store:
+        return schedule.give_up(store, drill, now or _now(), load_settings(store))
+
+
 def history(drill: Drill) -> list[DrillRun]:
     with open_store() as store:
         return store.drill_runs(drill.name)

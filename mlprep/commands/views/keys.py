@@ -36,6 +36,34 @@ class Keys:
         key, self._pending = self._pending[0], self._pending[1:]
         return key
 
+    def key_within(self, seconds: float) -> str | None:
+        """The next key press if one arrives within ``seconds``, else None (for loops that also
+        watch something else, like a file being edited)."""
+        if self._pending:
+            return self.key()
+        import select
+
+        if not self.tty:
+            try:
+                ready, _, _ = select.select([self.stream], [], [], seconds)
+            except (OSError, ValueError, TypeError):  # a stream select cannot wait on (a test's StringIO)
+                return self.key()
+            return self.key() if ready else None
+        import termios
+        import tty
+
+        fd = self.stream.fileno()
+        old = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd)  # one key at a time, Ctrl-C still a signal
+            ready, _, _ = select.select([fd], [], [], seconds)
+            if not ready:
+                return None
+            self._pending = os.read(fd, 64).decode("utf-8", "replace") or CTRL_D
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, old)
+        return self.key()
+
     def line(self) -> str | None:
         """One typed line (without its newline); None on Ctrl-D or end of input.
 
