@@ -19,6 +19,7 @@ from mlprep.commands import explore as explore_cmd
 from mlprep.commands import export as export_cmd
 from mlprep.commands import gpt as gpt_cmd
 from mlprep.commands import importer as importer_cmd
+from mlprep.commands import mock as mock_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
 from mlprep.commands import stats as stats_cmd
@@ -71,6 +72,7 @@ def _root(
 # In the order a learner meets them: the quiz, the banks, the drills, then the GPT.
 app.command("today")(today_cmd.today)
 app.command("quiz")(quiz_cmd.quiz)
+app.command("mock")(mock_cmd.mock)
 app.command("stats")(stats_cmd.stats)
 app.command("export")(export_cmd.export)
 app.command("unsuspend")(quiz_cmd.unsuspend)

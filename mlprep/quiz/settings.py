@@ -22,11 +22,11 @@ def parse_duration(text: str) -> timedelta:
     """'30m', '1h', '90s' or a bare number of minutes."""
     m = _DURATION_RE.match(text)
     if not m:
-        raise SettingError(f"--mock: {text!r} is not a duration like 30m, 1h or 90s")
+        raise SettingError(f"{text!r} is not a duration like 30m, 1h or 90s")
     value, unit = float(m.group(1)), (m.group(2) or "m").lower()
     seconds = value * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600}[unit]
     if seconds <= 0:
-        raise SettingError("--mock: the mock interview needs a positive duration")
+        raise SettingError(f"{text!r}: a duration must be positive")
     return timedelta(seconds=seconds)
 
 

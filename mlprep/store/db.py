@@ -349,6 +349,17 @@ class Store:
         keys = ("id", "drill", "test", "message", "created_at", "retired_at")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
+    # -- mock interviews --------------------------------------------------------------------
+    def record_mock(self, at: datetime, report: dict) -> int:
+        with self.write():
+            cur = self._db.execute("INSERT INTO mock_reports (at, report) VALUES (?, ?)", (iso(at), json.dumps(report)))
+            return int(cur.lastrowid)
+
+    def mocks(self) -> list[dict]:
+        """Every mock report, oldest first, each with its ``at``."""
+        rows = self._db.execute("SELECT at, report FROM mock_reports ORDER BY id")
+        return [{"at": at, **json.loads(report)} for at, report in rows]
+
     # -- transactions ----------------------------------------------------------------------
     def write(self) -> Transaction:
         """One write transaction (``with store.write(): ...``); the methods above nest inside it,

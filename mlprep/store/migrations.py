@@ -65,8 +65,8 @@ def _m002_card_topic_and_indexes(db: sqlite3.Connection) -> None:
 
 
 def _m003_drill_runs_and_mistakes(db: sqlite3.Connection) -> None:
-    """Drill runs (one attempt from a blank starter until it passes or is given up) and the cards
-    made from named mistakes."""
+    """Drill runs (one attempt from a blank starter until it passes or is given up), the cards made
+    from named mistakes, and the reports of mock interviews."""
     db.execute(
         """CREATE TABLE drill_runs (
             id INTEGER PRIMARY KEY,
@@ -92,6 +92,7 @@ def _m003_drill_runs_and_mistakes(db: sqlite3.Connection) -> None:
             retired_at TEXT               -- set once the drill is passed twice in a row
         )"""
     )
+    db.execute("CREATE TABLE mock_reports (id INTEGER PRIMARY KEY, at TEXT NOT NULL, report TEXT NOT NULL)")
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
@@ -99,7 +100,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m002_card_topic_and_indexes", _m002_card_topic_and_indexes),
     ("m003_drill_runs_and_mistakes", _m003_drill_runs_and_mistakes),
 ]
-OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts", "drill_runs", "drill_mistakes"}
+OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts", "drill_runs", "drill_mistakes", "mock_reports"}
 
 
 
