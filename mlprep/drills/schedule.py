@@ -22,7 +22,6 @@ from pathlib import Path
 
 from mlprep.bank.schema import Question
 from mlprep.drills.catalog import Drill
-from mlprep.drills.compare import is_generic
 from mlprep.drills.results import Results, Status
 from mlprep.quiz.scheduler import Settings, is_due, rate
 from mlprep.store import DrillRun, Store
@@ -82,6 +81,8 @@ class Mistake:
 
 def named_mistakes(drill: str, results: Results) -> list[Mistake]:
     """Hidden tests that failed with the drill's own words for a mistake (one per message)."""
+    from mlprep.drills.compare import is_generic  # numpy: only once a grade is recorded, not to plan a day
+
     found: dict[str, Mistake] = {}
     for t in results.tests:
         if t.kind != "hidden" or t.status is not Status.FAIL or t.traceback or not t.message.strip():

@@ -87,7 +87,8 @@ def test_engines_do_not_depend_on_each_others_screens():
     assert not bad, bad
 
 
-@pytest.mark.parametrize("args, keys", [(["--help"], None), (["questions", "-n", "3"], None), (["quiz", "-n", "1"], "q")])
+@pytest.mark.parametrize("args, keys", [(["--help"], None), (["questions", "-n", "3"], None), (["quiz", "-n", "1"], "q"),
+                                        (["today", "--plan"], None)])
 def test_the_quiz_path_imports_neither_torch_nor_numpy(args, keys, tmp_path):
     code = (
         "import json, sys\n"
