@@ -138,6 +138,8 @@ def grade(
     timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help="Seconds each test may run (default: the drill's).")] = None,
 ) -> None:
     """Grade your solution against the drill's examples and hidden tests, in a sandbox."""
+    if file.is_dir():
+        raise MlprepError("is a folder; give the solution file inside it, e.g. mlprep grade top_k.py", path=file)
     if not file.is_file():
         raise MlprepError("no such file", path=file)
     if watch and as_json:
@@ -193,4 +195,8 @@ def solution(
         if not typer.confirm(f"You have not attempted {drill.name} yet. Show the solution anyway?", default=False):
             err_console.print("Not shown.")
             raise typer.Exit(1)
-    console.print(Syntax(drill.solution.read_text(encoding="utf-8"), "python", line_numbers=False))
+    source = drill.solution.read_text(encoding="utf-8")
+    if not sys.stdout.isatty():  # `mlprep solution X > file.py`: the code exactly, never wrapped or styled
+        sys.stdout.write(source)
+        return
+    console.print(Syntax(source, "python", line_numbers=False))

@@ -168,3 +168,12 @@ def test_grade_watch_regrades_on_save(tmp_path, mlprep_home):
             proc.kill()
             proc.wait()
     reader.join(timeout=5)
+
+
+def test_solution_to_a_file_is_the_exact_code(cli, tmp_path):
+    r = cli("solution", "top_k", "--yes")
+    assert r.exit_code == 0 and r.stdout == REFERENCE.read_text()
+
+
+def test_grading_a_folder_says_so(cli, tmp_path):
+    one_line_error(cli("grade", tmp_path), "is a folder")
