@@ -23,7 +23,10 @@ from rapidfuzz.distance import Levenshtein
 from mlprep.bank.schema import Claim, Question, normalise_text
 from mlprep.quiz.scoring import score_answer, suggested_rating
 
-_CLAUSE_RE = re.compile(r"[.;:!?\n]+|\b(?:but|whereas|while|however|although|though|unlike|in contrast)\b")
+_CLAUSE_RE = re.compile(
+    r"(?<!\d)\.(?!\d)|[;!?\n]+|(?<!\d):(?!\d)"  # a decimal point or a ratio like 3:1 does not end a clause
+    r"|\b(?:but|whereas|while|however|although|though|unlike|in contrast)\b"
+)
 NEGATIONS = frozenset(
     "not no never cannot cant without neither nor rarely seldom hardly nothing none "
     "doesn isn aren wasn weren don won shouldn wouldn couldn didn hasn haven".split()

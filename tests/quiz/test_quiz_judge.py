@@ -59,6 +59,7 @@ def test_typos_and_word_forms_still_match():
 def test_clauses_split_on_contrast_words_and_carry_polarity():
     parts = clauses("L1 is sparse, whereas L2 isn't. Both help")
     assert [c.negated for c in parts] == [False, True, False]
+    assert len(clauses("IoU 0.5 and a 3:1 ratio. Then more")) == 2  # numbers keep their points
 
 
 def test_a_question_without_a_rubric_falls_back_to_the_word_score():
