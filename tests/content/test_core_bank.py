@@ -64,7 +64,7 @@ def test_choice_answers_are_not_given_away_by_length(core):
 
 
 def test_answers_are_flashcard_sized(core):
-    long = [q.id for q in core if len(q.answer.split()) > 170]
+    long = [q.id for q in core if q.kind != "case" and len(q.answer.split()) > 170]  # a case: per part, see test_system_design
     assert not long, f"answers longer than a minute's read (move detail to `explanation`): {long}"
 
 
