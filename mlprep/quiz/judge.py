@@ -29,8 +29,14 @@ _CLAUSE_RE = re.compile(
 )
 NEGATIONS = frozenset(
     "not no never cannot cant without neither nor rarely seldom hardly nothing none "
-    "doesn isn aren wasn weren don won shouldn wouldn couldn didn hasn haven".split()
+    "doesn isn aren wasn weren shouldn wouldn couldn didn hasn haven hadn mustn needn".split()
 )
+CONTRACTED = frozenset("can don won isn aren wasn weren doesn shouldn wouldn couldn didn hasn haven hadn".split())
+# Cues that negate what follows them in their segment ("use X instead of Y": Y is denied, X is not).
+FORWARD = (("instead", "of"), ("rather", "than"), ("avoid",), ("avoids",), ("avoiding",), ("not",), ("never",),
+           ("without",), ("no",), ("nor",))
+FORWARD_SPAN = 4  # words an "instead of"-like cue denies ("instead of the full batch gradient")
+_SEGMENT_RE = re.compile(r",|\(|\)|\band\b(?= (?:then|so|thus)\b)")
 _SUFFIXES = ("ations", "ation", "ities", "ity", "ingly", "ings", "ing", "edly", "ied", "ies", "ness", "ed", "es",
              "ly", "s", "e")
 TYPO_MIN_LEN = 5  # stems this long tolerate one typo (an edit)
@@ -54,16 +60,42 @@ def _same(a: str, b: str) -> bool:
 @dataclass(frozen=True)
 class Clause:
     stems: tuple[str, ...]
-    negated: bool
+    negated: tuple[bool, ...]  # per word: whether a negation covers it
+
+
+def _negations(words: list[str]) -> list[bool]:
+    """Which words of one comma-separated segment are negated.
+
+    A cue that denies what follows it ("instead of", "rather than", "avoid", "without") negates the
+    next few words only; any other cue ("not", "doesn't", "rarely", "cannot") the whole segment,
+    because it usually sits between a subject and its predicate ("duplicates are not created")."""
+    n = len(words)
+    cue = [w in NEGATIONS or (w == "t" and i > 0 and words[i - 1] in CONTRACTED) for i, w in enumerate(words)]
+    mask = [False] * n
+    for i in range(n):
+        forward = next((c for c in FORWARD if tuple(words[i:i + len(c)]) == c), None)
+        if forward is not None:
+            if forward[0] in ("not", "never", "no", "nor"):  # the whole segment: "X is not Y", "no X does Y"
+                return [True] * n
+            for j in range(i + len(forward), min(n, i + len(forward) + FORWARD_SPAN)):
+                mask[j] = True
+        elif cue[i]:
+            return [True] * n
+    return mask
 
 
 def clauses(text: str) -> list[Clause]:
-    """The answer's clauses, as stemmed words with their polarity."""
+    """The answer's clauses, as stemmed words with the polarity of each."""
     out = []
     for piece in _CLAUSE_RE.split(text.lower()):
-        words = normalise_text(piece).split()
-        if words:
-            out.append(Clause(tuple(stem(w) for w in words), any(w in NEGATIONS for w in words)))
+        stems: list[str] = []
+        mask: list[bool] = []
+        for segment in _SEGMENT_RE.split(piece):
+            words = normalise_text(segment).split()
+            stems += [stem(w) for w in words]
+            mask += _negations(words)
+        if stems:
+            out.append(Clause(tuple(stems), tuple(mask)))
     return out
 
 
@@ -72,29 +104,42 @@ def _phrase(alternative: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in normalise_text(alternative).split())
 
 
-def _find(phrase: tuple[str, ...], words: tuple[str, ...], start: int) -> int | None:
-    """Index just past the first occurrence of ``phrase`` in ``words`` at or after ``start``."""
+def _starts(phrase: tuple[str, ...], words: tuple[str, ...], start: int):
+    """Every index at or after ``start`` where ``phrase`` occurs in ``words``."""
     n = len(phrase)
     for i in range(start, len(words) - n + 1):
         if all(_same(phrase[j], words[i + j]) for j in range(n)):
-            return i + n
-    return None
+            yield i
 
 
-def _in_order(claim: Claim, words: tuple[str, ...]) -> bool:
-    """Whether each group has an alternative in ``words``, each group's after the previous one's."""
-    at = 0
-    for group in claim.match:
-        ends = [end for alt in group if (p := _phrase(alt)) and (end := _find(p, words, at)) is not None]
-        if not ends:
+def _made_in(claim: Claim, clause: Clause) -> bool:
+    """Whether each group has an alternative in the clause, each after the previous group's, with
+    the claim's polarity: negated when the subject (the first group's word) or the predicate (the
+    last group's) is."""
+    at, subject = 0, None
+    *lead, last = claim.match
+    for group in lead:
+        found = [(end, start) for alt in group if (p := _phrase(alt))
+                 for start in [next(_starts(p, clause.stems, at), None)] if start is not None
+                 for end in [start + len(p)]]
+        if not found:
             return False
-        at = min(ends)
-    return True
+        at, start = min(found)
+        subject = start if subject is None else subject
+    for alt in last:
+        phrase = _phrase(alt)
+        if not phrase:
+            continue
+        for i in _starts(phrase, clause.stems, at):
+            negated = clause.negated[i] or (subject is not None and clause.negated[subject])
+            if negated == claim.negated:
+                return True
+    return False
 
 
 def makes(claim: Claim, parts: list[Clause]) -> bool:
     """Whether some clause makes ``claim`` with the claim's polarity."""
-    return any(c.negated == claim.negated and _in_order(claim, c.stems) for c in parts)
+    return any(_made_in(claim, c) for c in parts)
 
 
 @dataclass(frozen=True)

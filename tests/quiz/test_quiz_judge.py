@@ -58,7 +58,22 @@ def test_typos_and_word_forms_still_match():
 
 def test_clauses_split_on_contrast_words_and_carry_polarity():
     parts = clauses("L1 is sparse, whereas L2 isn't. Both help")
-    assert [c.negated for c in parts] == [False, True, False]
+    assert [any(c.negated) for c in parts] == [False, True, False]
+
+
+@pytest.mark.parametrize(("typed", "misconception"), [
+    ("use l1 instead of l2 if you want sparse weights", False),       # "instead of" denies what follows
+    ("l1 rather than l2 gives sparse weights", False),
+    ("l2 can't give sparse weights", False),                          # can't is a negation
+    ("no, l2 gives sparse weights", True),                           # a comma ends the scope of "no"
+    ("the l2 penalty won, it gives sparse weights", True),            # "won" is not a negation
+])
+def test_negation_scope(typed, misconception):
+    assert judge(Q, typed).misconceptions == (misconception,)
+
+
+def test_instead_of_denies_only_the_words_after_it():
+    assert judge(Q, "use l1 instead of l2 if you want sparse weights").points[0]
     assert len(clauses("IoU 0.5 and a 3:1 ratio. Then more")) == 2  # numbers keep their points
 
 
