@@ -16,7 +16,7 @@ def beam_search_batched(model, prompts: torch.Tensor, num_beams: int, max_new_to
     live = [[(prompts[b].tolist(), [], 0.0)] for b in range(B)]
     finished: list[list[tuple[float, int, list[int]]]] = [[] for _ in range(B)]
     order = 0
-    for step in range(max_new_tokens):
+    for _ in range(max_new_tokens):
         rows = [full for beams in live for (full, _, _) in beams]
         logits = model(torch.tensor(rows, dtype=torch.int64))[:, -1, :]  # one call for every prompt and beam
         logp = torch.log_softmax(logits.double(), dim=-1)

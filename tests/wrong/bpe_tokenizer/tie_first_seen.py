@@ -28,7 +28,7 @@ def train_bpe(text: str, num_merges: int) -> list[tuple[int, int]]:
     for i in range(num_merges):
         if len(ids) < 2:
             break
-        counts = Counter(zip(ids, ids[1:]))  # overlapping pairs
+        counts = Counter(zip(ids, ids[1:], strict=False))  # overlapping pairs
         pair = counts.most_common(1)[0][0]
         ids = _merge(ids, pair, 256 + i)
         merges.append((int(pair[0]), int(pair[1])))

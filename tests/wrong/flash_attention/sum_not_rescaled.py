@@ -21,7 +21,7 @@ def flash_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, block_q: int = 
         qb = q[qs:qs + block_q] * scale  # (bq, d)
         rows = np.arange(qs, qs + qb.shape[0])[:, None]
         m = np.full((qb.shape[0], 1), -np.inf)  # running max of each row's scores
-        l = np.zeros((qb.shape[0], 1))  # running sum of exp(score - m)
+        row_sum = np.zeros((qb.shape[0], 1))  # running sum of exp(score - m)
         acc = np.zeros((qb.shape[0], v.shape[1]))  # running sum of exp(score - m) * v
         # causal: key blocks that start after this block's last query are all in the future
         k_end = min(tk, qs + qb.shape[0]) if causal else tk
@@ -34,8 +34,8 @@ def flash_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, block_q: int = 
             # every row has seen key 0 <= its position in the first block, so m_new is finite
             p = np.exp(s - m_new)
             correction = np.exp(m - m_new)  # rescale what was summed under the old max
-            l = l + p.sum(axis=1, keepdims=True)
+            row_sum = row_sum + p.sum(axis=1, keepdims=True)
             acc = acc * correction + p @ v[ks:ks + block_k]
             m = m_new
-        out[qs:qs + qb.shape[0]] = acc / l
+        out[qs:qs + qb.shape[0]] = acc / row_sum
     return out

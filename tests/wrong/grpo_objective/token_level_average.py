@@ -25,7 +25,6 @@ def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor
     kl = torch.exp(d) - d - 1  # k3: unbiased for KL(pi || ref), never negative
     token_loss = -(surrogate - beta * kl)
     m = mask.to(logp.dtype)
-    n_tokens = m.sum(dim=1)
 
     def per_completion_mean(x: torch.Tensor) -> torch.Tensor:
         return (x * m).sum() / m.sum()

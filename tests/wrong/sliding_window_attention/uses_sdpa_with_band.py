@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 
@@ -14,7 +12,7 @@ def sliding_window_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, 
     """q, k, v (B, H, T, D) -> (B, H, T, D); query i attends to keys j with i - window < j <= i."""
     if window < 1:
         raise ValueError(f"window must be >= 1, got {window}")
-    T, D = q.shape[-2], q.shape[-1]
+    T = q.shape[-2]
     pos = torch.arange(T, device=q.device)
     back = pos[:, None] - pos[None, :]  # how far key j lies behind query i
     allowed = (back >= 0) & (back < window)  # causal, and within the last `window` positions
