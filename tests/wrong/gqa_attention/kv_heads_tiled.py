@@ -1,0 +1,25 @@
+# mlprep drill: gqa_attention
+# expect: tiling the KV heads with .repeat
+# Mistake: repeats the KV heads with .repeat (tiling), so query head h meets KV head h % n_kv_heads
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+def gqa_attention(x, w_q, w_k, w_v, w_o, n_heads, n_kv_heads, causal=True):
+    if n_heads % n_kv_heads:
+        raise ValueError("n_kv_heads must divide n_heads")
+    B, T, _ = x.shape
+    D = w_q.shape[1] // n_heads
+    q = (x @ w_q).view(B, T, n_heads, D).transpose(1, 2)
+    k = (x @ w_k).view(B, T, n_kv_heads, D).transpose(1, 2)
+    v = (x @ w_v).view(B, T, n_kv_heads, D).transpose(1, 2)
+    group = n_heads // n_kv_heads
+    k, v = k.repeat(1, group, 1, 1), v.repeat(1, group, 1, 1)
+    scores = q @ k.transpose(-2, -1) / math.sqrt(D)
+    if causal:
+        scores = scores.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float("-inf"))
+    y = scores.softmax(-1) @ v
+    return y.transpose(1, 2).reshape(B, T, n_heads * D) @ w_o

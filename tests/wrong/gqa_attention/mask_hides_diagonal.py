@@ -1,0 +1,25 @@
+# mlprep drill: gqa_attention
+# expect: token t must attend to itself
+# Mistake: the causal mask uses triu(0), hiding each token from itself too
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+def gqa_attention(x, w_q, w_k, w_v, w_o, n_heads, n_kv_heads, causal=True):
+    if n_heads % n_kv_heads:
+        raise ValueError("n_kv_heads must divide n_heads")
+    B, T, _ = x.shape
+    D = w_q.shape[1] // n_heads
+    q = (x @ w_q).view(B, T, n_heads, D).transpose(1, 2)
+    k = (x @ w_k).view(B, T, n_kv_heads, D).transpose(1, 2)
+    v = (x @ w_v).view(B, T, n_kv_heads, D).transpose(1, 2)
+    group = n_heads // n_kv_heads
+    k, v = k.repeat_interleave(group, 1), v.repeat_interleave(group, 1)
+    scores = q @ k.transpose(-2, -1) / math.sqrt(D)
+    if causal:
+        scores = scores.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(0), float("-inf"))
+    y = scores.softmax(-1) @ v
+    return y.transpose(1, 2).reshape(B, T, n_heads * D) @ w_o
