@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from mlprep.bank import load_questions
+from mlprep.bank.loader import load_questions
 
 
 def make_records(n: int) -> list[dict]:

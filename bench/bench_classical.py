@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
-from mlprep.content import content_dir
+from mlprep.paths import content_dir
 
 
 def reference(name: str) -> ModuleType:

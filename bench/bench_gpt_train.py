@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from mlprep.gptlib import ensure_importable  # noqa: E402
+from mlprep.solutions import ensure_importable  # noqa: E402
 
 ensure_importable()
 

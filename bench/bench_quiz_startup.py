@@ -72,8 +72,8 @@ QUIZ_ALONE = (
 
 def fill_store(home: Path, bank: Path) -> None:
     """Every question learned (rated Easy) 30 days ago: all are due again today, in bank order."""
-    from mlprep.bank import load_questions
-    from mlprep.scheduler import Settings, rate
+    from mlprep.bank.loader import load_questions
+    from mlprep.quiz.scheduler import Settings, rate
     from mlprep.store import open_store
 
     home.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ class _Group(typer.core.TyperGroup):
         except MlprepError as exc:
             if os.environ.get("MLPREP_DEBUG"):
                 raise
-            from mlprep.console import err_console
+            from mlprep.commands.views.console import err_console
 
             err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 NOTES_DIR = SHARED / "notes"
 SHAKESPEARE = SHARED / "data" / "tinyshakespeare.txt"
+
+# rich sizes its module-level consoles when mlprep is first imported, which under pytest-xdist can
+# happen before any fixture runs: fix the width for the whole process, not only per test.
+os.environ["COLUMNS"] = "120"
 
 
 @pytest.fixture(autouse=True)

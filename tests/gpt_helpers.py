@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from mlprep.gptlib import ensure_importable
+from mlprep.solutions import ensure_importable
 
 ensure_importable()
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from mlprep.schema import Question
-from mlprep.select import Filter
+from mlprep.bank.schema import Question
+from mlprep.bank.select import Filter
 
 BankOption = Annotated[
     list[Path] | None,
@@ -18,24 +22,53 @@ BankOption = Annotated[
         show_default=False,
     ),
 ]
-TopicOption = Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable; a prefix or word of the topic matches).")]
-TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Only questions with this tag (repeatable).")]
-DifficultyOption = Annotated[list[str] | None, typer.Option("--difficulty", "-d", help="easy, medium, hard or 1-3 (repeatable).")]
-KindOption = Annotated[list[str] | None, typer.Option("--kind", help="open, choice or cloze (repeatable).")]
-BankNameOption = Annotated[list[str] | None, typer.Option("--from-bank", help="Only this bank, e.g. core/transformers or notes (repeatable).")]
-SourceOption = Annotated[str | None, typer.Option("--source", help="Only questions imported from a note whose path contains this text.")]
-SearchOption = Annotated[str | None, typer.Option("--search", "-s", help="Only questions whose text contains all these words.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout and nothing else.")]
 
+# The question filters, in the order `--help` lists them; `with_selection` adds them to a command.
+FILTER_OPTIONS: dict[str, Any] = {
+    "topic": Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable; a prefix or word of the topic matches).")],
+    "tag": Annotated[list[str] | None, typer.Option("--tag", help="Only questions with this tag (repeatable).")],
+    "difficulty": Annotated[list[str] | None, typer.Option("--difficulty", "-d", help="easy, medium, hard or 1-3 (repeatable).")],
+    "kind": Annotated[list[str] | None, typer.Option("--kind", help="open, choice, cloze or case (repeatable).")],
+    "from_bank": Annotated[list[str] | None, typer.Option("--from-bank", help="Only this bank, e.g. core/transformers or notes (repeatable).")],
+    "source": Annotated[str | None, typer.Option("--source", help="Only questions imported from a note whose path contains this text.")],
+    "search": Annotated[str | None, typer.Option("--search", "-s", help="Only questions whose text contains all these words.")],
+    "bank": BankOption,
+}
 
-def make_filter(topic, tag, difficulty, kind, bank_name, source, search) -> Filter:
-    try:
-        return Filter.from_options(topic, tag, difficulty, kind, bank_name, source, search)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+
+@dataclass
+class Selection:
+    """The banks and filters a command was given; ``questions()`` loads and filters them."""
+
+    values: dict[str, Any]
+
+    def filter(self) -> Filter:
+        v = self.values
+        try:
+            return Filter.from_options(v["topic"], v["tag"], v["difficulty"], v["kind"], v["from_bank"],
+                                       v["source"], v["search"])
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    def questions(self) -> list[Question]:
+        from mlprep.bank.loader import load_questions  # YAML is only needed once a command runs
+
+        flt = self.filter()
+        return flt.apply(load_questions(self.values["bank"] or None))
 
 
-def selected_questions(bank: list[Path] | None, flt: Filter) -> list[Question]:
-    from mlprep.bank import load_questions  # YAML is only needed once a command runs
+def with_selection(command: Callable) -> Callable:
+    """Give ``command`` the shared filter and ``--bank`` options; it receives them as ``selection``."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "selection"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+             for name, annotation in FILTER_OPTIONS.items()]
 
-    return flt.apply(load_questions(bank or None))
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        values = {name: kwargs.pop(name, None) for name in FILTER_OPTIONS}
+        return command(*args, selection=Selection(values), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=own + added)
+    return wrapper

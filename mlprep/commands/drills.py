@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mlprep.commands.common import JsonOption
-from mlprep.console import console, err_console, print_json
+from mlprep.commands.views.console import console, err_console, print_json
 from mlprep.drills import progress
 from mlprep.drills.catalog import Drill, catalog, drill_for_file, find_drill
 from mlprep.errors import MlprepError
@@ -72,29 +72,23 @@ def start_drill(
     """Show a drill's prompt and write its starter file and public examples (never overwriting)."""
     from rich.markdown import Markdown
 
+    from mlprep.drills.scaffold import write_starter
+
     drill = find_drill(name)
-    if directory.exists() and not directory.is_dir():
-        raise MlprepError("not a folder", path=directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    targets = {directory / f"{drill.module}.py": drill.starter.read_text(encoding="utf-8")}
-    for example in sorted(drill.examples_dir.glob("test_*.py")):
-        suffix = example.stem.removeprefix("test_")
-        targets[directory / f"test_{drill.name}_{suffix}.py"] = example.read_text(encoding="utf-8")
+    done = write_starter(drill, directory, force=force)
     console.print(f"[dim]{escape(drill.topic)} · {drill.difficulty} · {drill.framework} · ~{drill.minutes} min[/]")
     console.print(Markdown(drill.prompt))
-    for path, text in targets.items():
-        if path.exists() and not force:
-            console.print(f"kept your [bold]{escape(str(path))}[/] (--force replaces it)")
-            continue
-        path.write_text(text, encoding="utf-8")
+    for path in done.kept:
+        console.print(f"kept your [bold]{escape(str(path))}[/] (--force replaces it)")
+    for path in done.written:
         console.print(f"wrote [bold]{escape(str(path))}[/]")
-    starter = next(iter(targets))
     console.print(f"Edit it, run the examples with [bold]pytest {escape(str(directory))}[/], then "
-                  f"[bold]mlprep grade {escape(str(starter))}[/].")
+                  f"[bold]mlprep grade {escape(str(done.starter))}[/].")
 
 
 def _grade_once(file: Path, drill: Drill, timeout: float | None, as_json: bool) -> int:
-    from mlprep.drills import report, runner
+    from mlprep.commands.views import grade_report as report
+    from mlprep.drills import runner
 
     results = runner.run(drill, file, timeout)
     progress.record_attempt(results)

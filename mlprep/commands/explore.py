@@ -14,17 +14,13 @@ import typer
 from rich.table import Table
 
 from mlprep.commands.common import JsonOption
-from mlprep.console import console, print_json
-from mlprep.content import user_home
+from mlprep.commands.views.console import console, print_json
+from mlprep.paths import explore_dir
 
 app = typer.Typer(help="Plotted explorations: a GMM fitted by EM, and positional encodings.", no_args_is_help=True)
 
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed for the random data and vectors.")]
 DISTANCES = (0, 1, 2, 4, 8, 16, 32, 64, 128, 256)
-
-
-def _default_out() -> Path:
-    return user_home() / "explore"
 
 
 class Covariance(str, Enum):
@@ -53,7 +49,7 @@ def gmm(
     if n < 10 * k:
         raise typer.BadParameter(f"needs at least 10 points per Gaussian ({10 * k} for --k {k})", param_hint="--n")
     plots.pyplot()  # a missing matplotlib is reported before any work is done
-    path = out or _default_out() / "gmm.png"
+    path = out or explore_dir() / "gmm.png"
     X, truth = mixture.make_data(k, dim, n, noise, seed)
     stages = mixture.fit_stages(X, k, covariance.value, truth.means, seed, max_iter)
     final = stages[-1]
@@ -82,7 +78,7 @@ def _print_gmm(s: dict[str, Any]) -> None:
                       f"{st['mean_error']:.3f}", f"{st['max_error']:.3f}")
     console.print(table)
     console.print(f"lowest BIC: {s['best_bic']}; errors are distances from each true mean to its matched fitted mean")
-    console.print(f"wrote {s['file']}")
+    console.print(f"wrote {s['file']}", soft_wrap=True)  # a path the user may copy stays on one line
 
 
 @app.command("posenc")
@@ -103,7 +99,7 @@ def posenc(
         raise typer.BadParameter(f"must be even, got {d_model}", param_hint="--d-model")
     plots.pyplot()  # a missing matplotlib is reported before any work is done
     learned = pe.learned_table(checkpoint) if checkpoint is not None else None
-    folder = out or _default_out()
+    folder = out or explore_dir()
     table = pe.sinusoidal_table(positions, d_model)
     gram = table @ table.T
     q, k = pe.content_vectors(d_model, seed)
@@ -167,4 +163,4 @@ def _print_posenc(s: dict[str, Any]) -> None:
                   f"q+PE (content plus absolute) {s['additive']['shift_deviation']:.2e}, "
                   f"RoPE {s['rope']['shift_deviation']:.2e}")
     for path in s["files"]:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", soft_wrap=True)

@@ -7,43 +7,26 @@ from typing import Annotated
 
 import typer
 
-from mlprep.commands.common import (
-    BankNameOption,
-    BankOption,
-    DifficultyOption,
-    KindOption,
-    SearchOption,
-    SourceOption,
-    TagOption,
-    TopicOption,
-    make_filter,
-    selected_questions,
-)
-from mlprep.console import console
+from mlprep.commands.common import Selection, with_selection
+from mlprep.commands.views.console import console
 
 
+@with_selection
 def export(
+    selection: Selection,
     anki: Annotated[Path | None, typer.Option("--anki", dir_okay=False, help="Write an Anki deck (.apkg) here.")] = None,
     csv_path: Annotated[Path | None, typer.Option("--csv", dir_okay=False, help="Write a CSV table (one card per row, with its progress) here.")] = None,
     tsv_path: Annotated[Path | None, typer.Option("--tsv", dir_okay=False, help="Write the same table tab-separated here.")] = None,
     log: Annotated[Path | None, typer.Option("--log", dir_okay=False, help="Write the review log (every rating) as CSV here.")] = None,
     deck: Annotated[str, typer.Option("--deck", help="The Anki deck's name.")] = "mlprep",
-    topic: TopicOption = None,
-    tag: TagOption = None,
-    difficulty: DifficultyOption = None,
-    kind: KindOption = None,
-    from_bank: BankNameOption = None,
-    source: SourceOption = None,
-    search: SearchOption = None,
-    bank: BankOption = None,
 ) -> None:
     """Export the selected questions with their schedule, so your data is never locked in."""
-    from mlprep.export import LOG_COLUMNS, log_rows, rows, write_anki, write_table
+    from mlprep.quiz.export import LOG_COLUMNS, log_rows, rows, write_anki, write_table
     from mlprep.store import open_store
 
     if not (anki or csv_path or tsv_path or log):
         raise typer.BadParameter("give at least one of --anki FILE, --csv FILE, --tsv FILE, --log FILE")
-    questions = selected_questions(bank, make_filter(topic, tag, difficulty, kind, from_bank, source, search))
+    questions = selection.questions()
     with open_store() as store:
         cards, reviews = store.cards(), store.reviews()
     if csv_path or tsv_path:

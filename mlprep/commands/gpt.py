@@ -12,13 +12,13 @@ from typing import Annotated, Any
 import typer
 
 from mlprep.commands.common import JsonOption
-from mlprep.console import console, err_console, print_json
-from mlprep.content import user_home
+from mlprep.commands.views.console import console, err_console, print_json
 from mlprep.errors import MlprepError
-from mlprep.gptlib import ensure_importable
+from mlprep.paths import data_dir, runs_dir
+from mlprep.solutions import ensure_importable
 
 DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu, cuda or mps.")]
-ThreadsOption = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's choice).")]
+ThreadsOption = Annotated[int | None, typer.Option("--threads", min=1, help="CPU threads for torch (default: OMP_NUM_THREADS if set, else 1 or the physical cores, whichever a quick probe finds faster).")]
 
 
 @contextlib.contextmanager
@@ -34,14 +34,15 @@ def _engine_errors():
 
 
 def _default_run(name: str) -> Path:
-    return user_home() / "runs" / name
+    return runs_dir() / name
 
 
-def _set_threads(threads: int | None) -> None:
-    if threads:
-        import torch
+def _set_threads(threads: int | None) -> str:
+    """Set torch's CPU threads (see ``nanogpt.device.choose_threads``); a line saying how many and why."""
+    from nanogpt.device import choose_threads
 
-        torch.set_num_threads(threads)
+    n, why = choose_threads(threads)
+    return f"CPU threads: {n} ({why}; --threads N to choose)"
 
 
 def train_gpt(
@@ -75,7 +76,7 @@ def train_gpt(
         from nanogpt.data import fetch_shakespeare
         from nanogpt.train import train
 
-        _set_threads(threads)
+        threads_note = _set_threads(threads)
         overrides: dict[str, Any] = {
             "max_iters": max_iters, "batch_size": batch_size, "grad_accum": grad_accum,
             "block_size": block_size, "n_layer": n_layer, "n_head": n_head, "n_embd": n_embd,
@@ -101,13 +102,14 @@ def train_gpt(
                 raise MlprepError("this run folder already holds checkpoints; pass --resume to continue it, "
                                   "--overwrite to start afresh, or another --out", path=run_dir)
             if data is None:
-                data = fetch_shakespeare(user_home() / "data")
+                data = fetch_shakespeare(data_dir())
         try:
             cfg = gptconfig.with_overrides(cfg, {**overrides, "amp": amp, "compile": compile})
         except (ValueError, AssertionError) as exc:
             raise MlprepError(f"bad model or training settings: {exc}") from None
         run_dir.mkdir(parents=True, exist_ok=True)
-        summary = _train_with_progress(train, cfg, run_dir, data=data, resume=resume is not None, device=device)
+        summary = _train_with_progress(train, cfg, run_dir, data=data, resume=resume is not None, device=device,
+                                       notice=threads_note if device in ("auto", "cpu") and not threads else None)
     if summary is None:  # a DDP rank other than 0
         return
     _print_summary(summary)
@@ -116,8 +118,9 @@ def train_gpt(
         raise typer.Exit(1)
 
 
-def _train_with_progress(train, cfg, run_dir: Path, **kwargs):
-    """Run ``train`` with a rich progress bar on stderr, started at the first step (not before errors)."""
+def _train_with_progress(train, cfg, run_dir: Path, notice: str | None = None, **kwargs):
+    """Run ``train`` with a rich progress bar on stderr, started at the first step (not before errors),
+    with ``notice`` printed above it."""
     from rich.progress import (
         BarColumn,
         Progress,
@@ -136,6 +139,8 @@ def _train_with_progress(train, cfg, run_dir: Path, **kwargs):
     def show(p) -> None:
         nonlocal task
         if task is None:
+            if notice:
+                err_console.print(f"[dim]{notice}[/]")
             bar.start()
             task = bar.add_task("train", total=p.max_iters, completed=p.iter, loss="-", rate="-")
         loss = f"{p.loss:.4f}" if p.loss is not None else "-"
@@ -187,6 +192,8 @@ def generate(
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for reproducible sampling.")] = None,
     kv_cache: Annotated[bool, typer.Option("--kv-cache/--no-kv-cache", help="Use the KV cache (default) or recompute every step.")] = True,
     compile_step: Annotated[bool, typer.Option("--compile", help="torch.compile the decode step (a CUDA graph on CUDA); costs seconds up front.")] = False,
+    draft: Annotated[Path | None, typer.Option("--draft", help="Speculative decoding: a small checkpoint trained on the same text proposes tokens, the model checks them (same output distribution).")] = None,
+    draft_tokens: Annotated[int, typer.Option("--draft-tokens", min=1, max=16, help="Tokens the draft proposes per round (with --draft).")] = 4,
     device: DeviceOption = "auto",
     threads: ThreadsOption = None,
     json_out: JsonOption = False,
@@ -194,13 +201,15 @@ def generate(
     """Sample text from a trained GPT checkpoint, streaming it as it is produced."""
     with _engine_errors():
         from nanogpt import checkpoint as ckpt_io
+        from nanogpt.device import pick_device
         from nanogpt.engine import Engine
         from nanogpt.textgen import generate_text
-        from nanogpt.train import pick_device
 
         _set_threads(threads)
         if compile_step and not kv_cache:
             raise MlprepError("--compile needs the KV cache; drop --no-kv-cache")
+        if draft is not None and (compile_step or not kv_cache or (prompt and len(prompt) > 1)):
+            raise MlprepError("--draft works on one prompt with the KV cache, without --compile")
         sampling = _sampling(temperature, top_k, top_p, repetition_penalty)
         stop = unescape(stop) if stop else None
         path = checkpoint or _default_run("lite")
@@ -208,6 +217,15 @@ def generate(
             raise MlprepError("no trained model yet; run `mlprep train-gpt` first or pass --checkpoint", path=path)
         model, tok, _ = ckpt_io.restore_model(ckpt_io.load(path))
         model.to(pick_device(device))
+        speculative = None
+        if draft is not None:
+            from nanogpt.speculative import SpeculativeEngine
+
+            draft_model, draft_tok, _ = ckpt_io.restore_model(ckpt_io.load(draft))
+            if draft_tok.chars != tok.chars:
+                raise MlprepError("the draft was trained on other characters than the model; train both on the same text",
+                                  path=draft)
+            speculative = SpeculativeEngine(model, draft_model.to(model.wte.weight.device), k=draft_tokens)
         texts = prompt or ["\n" if "\n" in tok.stoi else tok.chars[0]]
         if compile_step:
             err_console.print("[dim]compiling the decode step on its first use (seconds, once)[/]")
@@ -220,14 +238,22 @@ def generate(
             console.file.flush()
 
         try:
-            result = generate_text(Engine(model, use_cache=kv_cache, compile=compile_step), tok, texts, length, sampling,
-                                   stop=stop, seed=seed, on_text=show if stream else None)
+            if speculative is not None:
+                from nanogpt.textgen import speculative_text
+
+                result = speculative_text(speculative, tok, texts[0], length, sampling, stop=stop, seed=seed,
+                                          on_text=show if stream else None)
+            else:
+                result = generate_text(Engine(model, use_cache=kv_cache, compile=compile_step), tok, texts, length,
+                                       sampling, stop=stop, seed=seed, on_text=show if stream else None)
         except ValueError as exc:
             raise MlprepError(f"prompt: {exc}") from None
     if json_out:
         print_json({"checkpoint": str(path), "prompts": texts, "completions": result.completions,
                     "ms_per_token": result.ms_per_token, "kv_cache": kv_cache, "compiled": compile_step,
-                    "compile_s": result.compile_s, "seed": seed})
+                    "compile_s": result.compile_s, "seed": seed,
+                    "draft": None if draft is None else {"checkpoint": str(draft), "tokens": draft_tokens,
+                                                         "acceptance": result.acceptance}})
         return
     if stream:
         console.print()
@@ -237,6 +263,8 @@ def generate(
             console.print(text + completion, markup=False, highlight=False)
     how = "with" if kv_cache else "without"
     compiled = f", compiled in {result.compile_s:.1f} s" if compile_step else ""
+    if draft is not None:
+        compiled = f", speculative: {draft_tokens} draft tokens a round, {result.acceptance:.0%} accepted"
     err_console.print(f"[dim]{result.ms_per_token:.2f} ms/token ({how} KV cache{compiled})[/]")
 
 
@@ -244,16 +272,21 @@ def bench_gpt(
     tokens: Annotated[int, typer.Option("--tokens", min=1, help="New tokens to time per engine.")] = 1000,
     shape: Annotated[str, typer.Option("--shape", help="heavy (6L/6H/384, ctx 256) or lite.")] = "heavy",
     device: DeviceOption = "cpu",
-    threads: Annotated[int, typer.Option("--threads", min=1, help="CPU threads for torch.")] = 2,
+    threads: ThreadsOption = None,
     peer: Annotated[bool, typer.Option("--peer/--no-peer", help="Also time Hugging Face GPT2LMHeadModel if transformers is installed.")] = True,
     compile_step: Annotated[bool, typer.Option("--compile", help="Also time the torch.compile decode step.")] = False,
+    draft: Annotated[Path | None, typer.Option("--draft", help="Instead: time speculative decoding with this draft checkpoint against plain cached decoding of --checkpoint.")] = None,
+    checkpoint: Annotated[Path | None, typer.Option("--checkpoint", help="With --draft: the target model (a run folder or .pt file).")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Time ms/token with and without the KV cache, and against Hugging Face transformers."""
+    if draft is not None:
+        _bench_speculative(draft, checkpoint, tokens, device, threads, json_out)
+        return
     with _engine_errors():
         from nanogpt import config as gptconfig
+        from nanogpt.device import pick_device
         from nanogpt.speed import run_benchmark
-        from nanogpt.train import pick_device
 
         if shape not in gptconfig.PRESETS:
             raise MlprepError(f"unknown shape {shape!r}; use one of {', '.join(gptconfig.PRESETS)}")
@@ -264,6 +297,39 @@ def bench_gpt(
         print_json(report)
         return
     _print_bench(report)
+
+
+def _bench_speculative(draft: Path, checkpoint: Path | None, tokens: int, device: str, threads: int,
+                       json_out: bool) -> None:
+    if checkpoint is None:
+        raise MlprepError("--draft needs --checkpoint: the target model the draft proposes for")
+    with _engine_errors():
+        from nanogpt import checkpoint as ckpt_io
+        from nanogpt.device import pick_device
+        from nanogpt.speed import speculative_benchmark
+        from rich.table import Table
+
+        _set_threads(threads)
+        target, tok, _ = ckpt_io.restore_model(ckpt_io.load(checkpoint))
+        small, draft_tok, _ = ckpt_io.restore_model(ckpt_io.load(draft))
+        if draft_tok.chars != tok.chars:
+            raise MlprepError("the draft was trained on other characters than the target; train both on the same text",
+                              path=draft)
+        where = pick_device(device)
+        r = speculative_benchmark(target.to(where), small.to(where), tokens)
+    if json_out:
+        print_json(r)
+        return
+    table = Table(title=f"{r['tokens']} new tokens, target {r['target']}, draft {r['draft']}, {r['device']}, "
+                        f"{r['threads']} threads, best of {r['repeats']}")
+    for name in ("decoding", "draft tokens", "accepted", "tokens/s", "ms/token", "vs plain"):
+        table.add_column(name, justify="left" if name == "decoding" else "right")
+    plain = r["plain"]["ms_per_token"]
+    table.add_row("plain cached", "-", "-", f"{1000 / plain:.0f}", f"{plain:.2f}", "1.00x")
+    for row in r["speculative"]:
+        table.add_row("speculative", str(row["draft_tokens"]), f"{row['acceptance']:.0%}",
+                      f"{1000 / row['ms_per_token']:.0f}", f"{row['ms_per_token']:.2f}", f"{row['speedup']:.2f}x")
+    console.print(table)
 
 
 def _print_bench(r: dict[str, Any]) -> None:
@@ -278,7 +344,8 @@ def _print_bench(r: dict[str, Any]) -> None:
     if ms["compiled"] is not None:
         table.add_row(f"ours, compiled ({r['compile_s']:.1f} s once)", f"{ms['compiled']:.2f}",
                       f"{cpu['compiled']:.2f}", _relative(ms["cached"], ms["compiled"]))
-    table.add_row("ours, crop-and-recompute", f"{ms['uncached']:.2f}", f"{cpu['uncached']:.2f}",
+    table.add_row(f"ours, crop-and-recompute (first {r['uncached_tokens']} tokens)", f"{ms['uncached']:.2f}",
+                  f"{cpu['uncached']:.2f}",
                   f"{r['speedup_cache']:.2f}x faster")
     if ms["hf_cached"] is None:
         table.add_row("transformers GPT2 (use_cache)", "not installed", "-", "-")

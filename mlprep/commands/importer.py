@@ -9,9 +9,9 @@ import typer
 from rich.markup import escape
 
 from mlprep.commands.common import JsonOption
-from mlprep.console import console, err_console, print_json
-from mlprep.content import user_home
+from mlprep.commands.views.console import console, err_console, print_json
 from mlprep.errors import MlprepError
+from mlprep.paths import imported_banks_dir
 
 if TYPE_CHECKING:  # the engine is imported when the command runs, to keep `mlprep --help` fast
     from mlprep.importer.merge import BankPlan
@@ -23,11 +23,6 @@ STATUS_MARKS = {
     "removed": "[red]-[/]",
     "kept": "[dim]=[/]",
 }
-
-
-def default_out() -> Path:
-    """Where banks go without ``--out``: ``<MLPREP_HOME>/banks/imported``."""
-    return user_home() / "banks" / "imported"
 
 
 def _warnings_json(note: NoteImport) -> list[dict]:
@@ -159,7 +154,7 @@ def import_notes(
     if check:
         _report_check(imported, as_json)
     else:
-        out_dir = out or default_out()
+        out_dir = out or imported_banks_dir()
         with_cards = [n for n in imported if n.questions]
         for note in imported:
             if not note.questions and not as_json:

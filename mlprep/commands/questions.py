@@ -9,44 +9,25 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mlprep.commands.common import (
-    BankNameOption,
-    BankOption,
-    DifficultyOption,
-    JsonOption,
-    KindOption,
-    SearchOption,
-    SourceOption,
-    TagOption,
-    TopicOption,
-    make_filter,
-    selected_questions,
-)
-from mlprep.console import console, err_console, print_json
+from mlprep.commands.common import BankOption, JsonOption, Selection, with_selection
+from mlprep.commands.views.console import console, err_console, print_json
 from mlprep.errors import MlprepError
 
 app = typer.Typer(help="List, search, show and validate the question banks.", no_args_is_help=False)
 
 
 @app.callback(invoke_without_command=True)
+@with_selection
 def list_questions(
     ctx: typer.Context,
-    topic: TopicOption = None,
-    tag: TagOption = None,
-    difficulty: DifficultyOption = None,
-    kind: KindOption = None,
-    from_bank: BankNameOption = None,
-    source: SourceOption = None,
-    search: SearchOption = None,
-    bank: BankOption = None,
+    selection: Selection,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many rows (0: all).")] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List the questions in the banks, filtered; `validate` and `show` are subcommands."""
     if ctx.invoked_subcommand is not None:
         return
-    flt = make_filter(topic, tag, difficulty, kind, from_bank, source, search)
-    questions = selected_questions(bank, flt)
+    questions = selection.questions()
     if limit > 0:
         questions = questions[:limit]
     if as_json:
@@ -78,8 +59,8 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one question with its answer."""
-    from mlprep.bank import load_questions
-    from mlprep.render import render_question
+    from mlprep.bank.loader import load_questions
+    from mlprep.commands.views.question import render_question
 
     for q in load_questions(bank or None):
         if q.id == question_id:
@@ -97,7 +78,7 @@ def validate_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Check banks: schema, types, duplicate ids, choices. Exit 1 with file:line errors if any."""
-    from mlprep.bank import validate
+    from mlprep.bank.loader import validate
 
     questions, problems = validate(paths or None)
     if as_json:

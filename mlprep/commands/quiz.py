@@ -2,100 +2,24 @@
 
 from __future__ import annotations
 
-import random
-import re
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from datetime import datetime
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from mlprep.commands.common import (
-    BankNameOption,
-    BankOption,
-    DifficultyOption,
-    KindOption,
-    SearchOption,
-    SourceOption,
-    TagOption,
-    TopicOption,
-    make_filter,
-    selected_questions,
-)
-from mlprep.console import console, err_console
-
-if TYPE_CHECKING:
-    from mlprep.scheduler import Settings
-    from mlprep.store import Store
-
-# Settings remembered in the store once given on the command line.
-_REMEMBERED = {"retention": float, "new_per_day": int, "reviews_per_day": int}
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)?\s*$", re.I)
-
-
-def parse_duration(text: str) -> timedelta:
-    """'30m', '1h', '90s' or a bare number of minutes."""
-    m = _DURATION_RE.match(text)
-    if not m:
-        raise typer.BadParameter(f"{text!r} is not a duration like 30m, 1h or 90s", param_hint="--mock")
-    value, unit = float(m.group(1)), (m.group(2) or "m").lower()
-    seconds = value * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600}[unit]
-    if seconds <= 0:
-        raise typer.BadParameter("the mock interview needs a positive duration", param_hint="--mock")
-    return timedelta(seconds=seconds)
-
-
-def load_settings(
-    store: Store,
-    retention: float | None = None,
-    new: int | None = None,
-    reviews: int | None = None,
-    interview_date: str | None = None,
-) -> Settings:
-    """The scheduler settings kept in the store, updated (and saved) with any given here."""
-    from mlprep.scheduler import Settings
-
-    given = {"retention": retention, "new_per_day": new, "reviews_per_day": reviews}
-    for key, value in given.items():
-        if value is not None:
-            store.set_setting(key, str(value))
-    if interview_date is not None:
-        store.set_setting("interview_date", _parse_date(interview_date))
-    values = {}
-    for key, kind in _REMEMBERED.items():
-        raw = store.setting(key)
-        if raw is not None:
-            values[key] = kind(raw)
-    when = store.setting("interview_date") or ""
-    try:
-        return Settings(**values, interview_date=date.fromisoformat(when) if when else None)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
-def _parse_date(text: str) -> str:
-    if text.lower() in ("", "none", "off"):
-        return ""
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date like 2026-12-01 (or 'none')", param_hint="--interview-date") from None
+from mlprep.commands.common import Selection, with_selection
+from mlprep.commands.views.console import console, err_console
 
 
 def _now() -> datetime:
     return datetime.now().astimezone()
 
 
+@with_selection
 def quiz(
+    selection: Selection,
     limit: Annotated[int | None, typer.Option("-n", "--limit", min=1, help="At most this many different cards (a card rated Again comes back on top).")] = None,
-    topic: TopicOption = None,
-    tag: TagOption = None,
-    difficulty: DifficultyOption = None,
-    kind: KindOption = None,
-    from_bank: BankNameOption = None,
-    source: SourceOption = None,
-    search: SearchOption = None,
-    bank: BankOption = None,
     mode: Annotated[str, typer.Option("--mode", "-m", help="flash (self-rated), choice (pick an option where the card has choices) or type (type your answer, get a score).")] = "flash",
     mock: Annotated[str | None, typer.Option("--mock", help="A mock interview of this length (e.g. 30m): mixed topics, a clock, a report per topic.")] = None,
     cram: Annotated[bool, typer.Option("--cram", help="Go through the selected cards whatever their schedule; logged as cram, the schedule is not changed.")] = False,
@@ -107,11 +31,11 @@ def quiz(
 ) -> None:
     """Today's session: due reviews first, then new cards. Keys: Space/Enter reveal, 1-4 rate,
     s skip, u undo, b bury, x suspend, q quit. Reads keys from stdin when it is not a terminal."""
-    from mlprep.quiz import queue
-    from mlprep.quiz.keys import Keys
+    from mlprep.commands.views.keys import Keys
+    from mlprep.commands.views.quiz_screen import TerminalQuiz
+    from mlprep.quiz.plan import nothing_to_do, plan_session
     from mlprep.quiz.session import MODES, Session
-    from mlprep.quiz.terminal import TerminalQuiz
-    from mlprep.scheduler import daily_targets, day_start
+    from mlprep.quiz.settings import load_settings, parse_duration
     from mlprep.store import open_store
 
     if mode not in MODES:
@@ -119,50 +43,24 @@ def quiz(
     if sum(bool(x) for x in (mock, cram, weakest)) > 1:
         raise typer.BadParameter("use only one of --mock, --cram and --weakest")
     time_limit = parse_duration(mock) if mock else None
-    flt = make_filter(topic, tag, difficulty, kind, from_bank, source, search)
-    questions = selected_questions(bank, flt)
+    questions = selection.questions()
     now = _now()
     with open_store() as store:
         settings = load_settings(store, retention, new, reviews, interview_date)
-        cards = store.cards()
-        if weakest:
-            plan = queue.weakest(questions, cards, now, weakest)
-        elif cram:
-            plan = queue.cram(questions, cards, now, limit=limit)
-        elif mock:
-            plan = queue.mock(questions, cards, now, random.Random(), limit=limit)
-        else:
-            unseen = sum(1 for q in questions if q.id not in cards and not q.unanswered)
-            targets = daily_targets(settings, now, unseen)
-            start = day_start(now)
-            plan = queue.today(
-                questions, cards, now, limit=limit,
-                new_left=targets.new - store.count_reviews(start, new=True),
-                reviews_left=targets.reviews - store.count_reviews(start, new=False),
-            )
-            if targets.days_to_interview:
-                err_console.print(f"{targets.days_to_interview} days to the interview: {targets.new} new cards a day")
-        if not plan.questions:
-            err_console.print(_nothing_to_do(questions, cards, now, plan.cram))
+        planned = plan_session(store, questions, settings, now, limit=limit, cram=cram, weakest=weakest,
+                               mock=bool(mock))
+        if planned.notice:
+            err_console.print(planned.notice)
+        if not planned.queue.questions:
+            err_console.print(nothing_to_do(questions, store.cards(), now, planned.queue.cram))
             return
-        session = Session(store, plan, settings, _now, mode=mode, time_limit=time_limit)
+        session = Session(store, planned.queue, settings, _now, mode=mode, time_limit=time_limit)
         outcome = TerminalQuiz(session, console, Keys()).run()
         _summary(session, outcome)
 
 
-def _nothing_to_do(questions, cards, now: datetime, cram: bool) -> str:
-    if not questions:
-        return "No questions match these filters."
-    if cram:
-        return "No cards to go through: all are suspended or buried, or (for --weakest) none was seen yet."
-    upcoming = [cards[q.id].due for q in questions if q.id in cards and not cards[q.id].suspended]
-    later = [d for d in upcoming if d > now]
-    hint = f" The next card is due {min(later).astimezone():%Y-%m-%d %H:%M}." if later else ""
-    return f"Nothing due now and no new cards left for today.{hint} More: --cram, --weakest N or --new N."
-
-
 def _summary(session, outcome: str) -> None:
-    from mlprep.scheduler import RATINGS
+    from mlprep.quiz.scheduler import RATINGS
 
     given = session.given
     if outcome == "time":

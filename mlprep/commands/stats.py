@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlprep.commands.common import BankOption, JsonOption
-from mlprep.console import console, print_json
+from mlprep.commands.views.console import console, print_json
 
 _SHADES = [("·", "grey37"), ("▪", "green4"), ("▪", "green3"), ("■", "green1"), ("■", "bold bright_green")]
 
@@ -47,8 +47,8 @@ def _percent(x: float | None) -> str:
 def stats(bank: BankOption = None, as_json: JsonOption = False,
           weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks shown in the calendar.")] = 16) -> None:
     """Reviews, retention (30 days), streak, due forecast, mastery per topic, hardest cards, drills."""
-    from mlprep.bank import load_questions
-    from mlprep.stats import compute
+    from mlprep.bank.loader import load_questions
+    from mlprep.quiz.stats import compute
     from mlprep.store import open_store
 
     questions = load_questions(bank or None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from mlprep.content import content_dir
+from mlprep.paths import content_dir
 from mlprep.errors import MlprepError
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,7 +28,7 @@ FRAMEWORKS = ("numpy", "torch")
 DEFAULT_MEMORY_MB = {"numpy": 2048, "torch": 4096}
 REQUIRED = {"title": str, "topic": str, "difficulty": str, "framework": str, "minutes": int, "source": str,
             "timeout_s": (int, float), "tolerance": dict}
-OPTIONAL = {"memory_mb": int}
+OPTIONAL = {"memory_mb": int, "reference": str}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Drill:
     timeout_s: float
     tolerance: dict = field(default_factory=dict)
     memory_mb: int = 2048
+    reference: str = ""  # the reference's file in solutions/ when it is not <name>.py
 
     @property
     def module(self) -> str:
@@ -68,7 +69,7 @@ class Drill:
 
     @property
     def solution(self) -> Path:
-        return content_dir("solutions") / f"{self.name}.py"
+        return content_dir("solutions") / (self.reference or f"{self.name}.py")
 
     def hints(self) -> list[str]:
         """The ordered hints: a YAML list in hints.yaml, or hints.md blocks separated by '---' lines."""
@@ -115,7 +116,8 @@ def load_drill(folder: Path) -> Drill:
     drill = Drill(name=name, path=folder, title=meta["title"], topic=meta["topic"], difficulty=meta["difficulty"],
                   framework=meta["framework"], minutes=meta["minutes"], source=meta["source"],
                   timeout_s=float(meta["timeout_s"]), tolerance={k: float(v) for k, v in tol.items()},
-                  memory_mb=meta.get("memory_mb", DEFAULT_MEMORY_MB[meta["framework"]]))
+                  memory_mb=meta.get("memory_mb", DEFAULT_MEMORY_MB[meta["framework"]]),
+                  reference=meta.get("reference", ""))
     _check_files(drill)
     return drill
 
@@ -133,7 +135,7 @@ def _check_files(drill: Drill) -> None:
         if not any(folder.glob("test_*.py")):
             raise MlprepError("needs at least one test_*.py", path=folder)
     if not drill.solution.is_file():
-        raise MlprepError("no reference solution (solutions/<name>.py)", path=drill.solution)
+        raise MlprepError(f"no reference solution (solutions/{drill.solution.name})", path=drill.solution)
 
 
 def _folders() -> dict[str, Path]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mlprep.content import content_dir
+from mlprep.paths import content_dir
 
 
 def load_source(source: str, filename: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlprep.gptlib import ensure_importable
+from mlprep.solutions import ensure_importable
 
 COVARIANCES = ("full", "diag", "spherical")
 # The EM stages that follow k-means for each --covariance: "k-means, then diagonal, then full".

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from mlprep.errors import MlprepError
-from mlprep.gptlib import ensure_importable
+from mlprep.solutions import ensure_importable
 
 
 def sinusoidal_table(n_positions: int, d_model: int) -> np.ndarray:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from mlprep.bank import bank_files, load_file
+from mlprep.bank.loader import bank_files, load_file
+from mlprep.bank.schema import Question
 from mlprep.errors import MlprepError
 from mlprep.fileio import atomic_write_text
-from mlprep.schema import Question
 
 HEADER = (
     "# Imported by `mlprep import` from {note}; re-import the note to update this bank.\n"

@@ -25,10 +25,10 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
+from mlprep.bank.schema import normalise_text
 from mlprep.importer.card import QUESTION_WORDS, Card, clean_title, first_word, looks_like_question
 from mlprep.importer.inline import ITEM_RE, InlineFinder
 from mlprep.importer.markdown import ANSWER_MARK_RE, QUESTION_MARK_RE, Scan
-from mlprep.schema import normalise_text
 
 INLINE_ANSWER_RE = re.compile(r"\s(?:\*\*|__)?A(?:\*\*|__)?:(?:\*\*|__)?\s")
 BOLD_TITLE_RE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")

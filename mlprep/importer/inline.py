@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from mlprep.bank.schema import CLOZE_RE
 from mlprep.importer.card import Card, looks_like_question
 from mlprep.importer.markdown import Line
 from mlprep.importer.spans import mask, protected_spans, sub_outside
-from mlprep.schema import CLOZE_RE
 
 HeadingAt = Callable[[int], str]
 Warn = Callable[[int, str], None]

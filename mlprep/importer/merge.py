@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from mlprep.bank.schema import Question, normalise_text, question_id
 from mlprep.importer.notes import NoteImport
 from mlprep.importer.topics import slug
-from mlprep.schema import Question, normalise_text, question_id
 
 REWORD_RATIO = 85
 PRESERVED = ("difficulty", "keywords", "explanation", "see_also")

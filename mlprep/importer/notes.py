@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlprep.bank.schema import Question, build_question
 from mlprep.errors import MlprepError
 from mlprep.importer.card import Card, clean_title
 from mlprep.importer.extract import extract
 from mlprep.importer.markdown import scan
 from mlprep.importer.topics import assign, slug
-from mlprep.schema import Question, build_question
 
 
 @dataclass

@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mlprep.scheduler import is_available, is_due, retrievability
-from mlprep.schema import Question
+from mlprep.bank.schema import Question
+from mlprep.quiz.scheduler import is_available, is_due, retrievability
 from mlprep.store import CardRow
 
 

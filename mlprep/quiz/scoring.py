@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from mlprep.schema import Question, cloze_deletions, normalise_text
+from mlprep.bank.schema import Question, cloze_deletions, normalise_text
 
 TERM_MATCH = 85  # a term counts as present at this rapidfuzz similarity or above
 _STOPWORDS = frozenset(

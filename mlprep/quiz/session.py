@@ -1,6 +1,6 @@
 """The quiz session engine: the current card, reveal, answer, rate, skip, bury, suspend, undo.
 
-No terminal I/O here: a front end (``mlprep.quiz.terminal``) reads keys and draws, and tests
+No terminal I/O here: a front end (``mlprep.commands.views.quiz_screen``) reads keys and draws, and tests
 drive a session directly. Every rating goes through the scheduler to the store at once, so
 quitting at any moment loses nothing already rated.
 """
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from mlprep.bank.schema import Question
 from mlprep.quiz.queue import Plan
+from mlprep.quiz.scheduler import Rated, Settings, bury, rate, suspend, undo
 from mlprep.quiz.scoring import score_answer, suggested_rating
-from mlprep.scheduler import Rated, Settings, bury, rate, suspend, undo
-from mlprep.schema import Question
 from mlprep.store import Store
 
 LEARN_AHEAD = timedelta(minutes=20)  # a card due again within this is shown again this session

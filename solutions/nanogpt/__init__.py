@@ -1,5 +1,5 @@
 """A character-level GPT for Tiny Shakespeare: model, data, training loop and KV-cache inference.
 
 Importable as ``nanogpt`` once ``mlprep.content.content_dir("solutions")`` is on ``sys.path``
-(``mlprep.gptlib`` does that in one place).
+(``mlprep.solutions`` does that in one place).
 """

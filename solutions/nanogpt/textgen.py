@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from nanogpt.engine import Engine
 from nanogpt.sampling import Sampling
+from nanogpt.speculative import SpeculativeEngine
 from nanogpt.tokenizer import CharTokenizer
 
 
@@ -16,6 +17,7 @@ class TextResult:
     completions: list[str]  # per prompt, without the prompt and without the stop string
     ms_per_token: float  # wall time per generation step (all prompts advance together), compiling excluded
     compile_s: float = 0.0  # time torch.compile took in this call (--compile, first call only)
+    acceptance: float | None = None  # share of draft tokens the target accepted (speculative decoding)
 
 
 class _StopStream:
@@ -86,3 +88,33 @@ def generate_text(
         text = tok.decode(new)
         completions.append(text[: text.index(stop)] if stop and stop in text else text)
     return TextResult(completions, 1000 * elapsed / max(1, steps), compile_s)
+
+
+def speculative_text(
+    engine: SpeculativeEngine,
+    tok: CharTokenizer,
+    prompt: str,
+    length: int,
+    sampling: Sampling,
+    *,
+    stop: str | None = None,
+    seed: int | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> TextResult:
+    """:func:`generate_text` for one prompt through speculative decoding (a draft model proposes)."""
+    if not prompt:
+        raise ValueError("a prompt needs at least one character")
+    ids = tok.encode(prompt)
+    stream = _StopStream(stop, on_text)
+
+    def stopped(new: list[int]) -> bool:
+        return bool(stop) and stop in tok.decode(new[-(len(stop) + engine.k + 1):])
+
+    t0 = time.perf_counter()
+    out = engine.generate(ids, length, sampling, seed=seed, stop=stopped if stop else None,
+                          on_tokens=(lambda new: stream.feed(tok.decode(new))) if on_text else None)
+    elapsed = time.perf_counter() - t0
+    stream.close()
+    text = tok.decode(out.tokens)
+    completion = text[: text.index(stop)] if stop and stop in text else text
+    return TextResult([completion], 1000 * elapsed / max(1, len(out.tokens)), acceptance=out.acceptance)

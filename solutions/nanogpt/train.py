@@ -24,26 +24,12 @@ import torch.distributed as dist
 from nanogpt import checkpoint, report
 from nanogpt.config import TrainConfig, to_dict
 from nanogpt.data import Batches, prepare
+from nanogpt.device import pick_device
 from nanogpt.errors import GPTError
 from nanogpt.model import GPT
 from nanogpt.tokenizer import CharTokenizer
 
 EVAL_SEED_OFFSET = 1  # validation batches come from their own generator: the same batches every eval
-
-
-def pick_device(name: str) -> str:
-    """``auto`` -> cuda, else mps, else cpu; an explicit device that is not present is an error."""
-    cuda = torch.cuda.is_available()
-    mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
-    if name == "auto":
-        return "cuda" if cuda else "mps" if mps else "cpu"
-    if name == "cuda" and not cuda:
-        raise GPTError("--device cuda but no CUDA GPU is visible to torch; use --device cpu or auto")
-    if name == "mps" and not mps:
-        raise GPTError("--device mps but Apple's MPS backend is not available; use --device cpu or auto")
-    if name not in ("cpu", "cuda", "mps"):
-        raise GPTError(f"unknown device {name!r}; use auto, cpu, cuda or mps")
-    return name
 
 
 def lr_at(it: int, cfg: TrainConfig) -> float:
@@ -157,184 +143,226 @@ def train(
     ``data`` is a UTF-8 text file, tokenised into ``run_dir/data``; a resumed run reuses that.
     ``should_stop(iter)`` is polled after every step, like Ctrl-C: True saves and returns.
     """
-    device = pick_device(device)
-    ddp = init_distributed(device)
-    if ddp.enabled and device == "cuda":
-        device = f"cuda:{ddp.local_rank}"
-    run_dir = Path(run_dir)
-    data_dir = run_dir / "data"
-    ckpt = None
-    if resume:
-        ckpt = checkpoint.load(run_dir, prefer=checkpoint.LATEST)
-        tok = CharTokenizer.from_json(ckpt["vocab"])
-    else:
-        if data is None:
-            raise GPTError("no training text given")
-        if ddp.main:
-            tok = prepare(data, data_dir)
-        if ddp.enabled:
-            dist.barrier()
-        tok = CharTokenizer.load(data_dir / "vocab.json")
-    cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, vocab_size=tok.vocab_size))
-    if cfg.batch_size % ddp.world:
-        raise GPTError(f"batch_size {cfg.batch_size} does not split evenly between {ddp.world} processes")
+    run = _Run.setup(cfg, Path(run_dir), data, resume, device)
+    it = run.start_iter
+    interrupted = False
+    run.model.train()
+    with _StopFlag() as stop:
+        while True:
+            at_end = it >= run.cfg.max_iters
+            if it != run.start_iter and (it % run.cfg.eval_interval == 0 or at_end):
+                row = run.evaluate_and_save(it)
+                if row is not None and on_progress:
+                    on_progress(Progress(it, run.cfg.max_iters, row["train_loss"], run.rate(), row))
+            if at_end:
+                break
+            if run.agree_to_stop(stop.set or (should_stop is not None and should_stop(it))):
+                interrupted = True
+                run.save_latest(it)
+                break
+            it = run.step(it)
+            if it % run.cfg.log_interval == 0 or it == run.cfg.max_iters:
+                recent = run.recent_loss(it)
+                if run.ddp.main and on_progress:
+                    on_progress(Progress(it, run.cfg.max_iters, recent, run.rate()))
+    return run.finish(it, interrupted)
 
-    torch.manual_seed(cfg.seed)
-    batches = Batches(data_dir, cfg.model.block_size, cfg.seed)
-    model = GPT(cfg.model).to(device)
-    is_cuda = device.startswith("cuda")
-    optimizer = model.optimizer(cfg.weight_decay, cfg.learning_rate, (cfg.beta1, cfg.beta2), fused=is_cuda)
-    start_iter, best_val, best_top5, elapsed_before = 0, math.inf, None, 0.0
-    if ckpt is not None:
-        model.load_state_dict(ckpt["model"])
-        optimizer.load_state_dict(ckpt["optimizer"])
-        start_iter, best_val, best_top5 = ckpt["iter"], ckpt["best_val_loss"], ckpt["best_top5_acc"]
-        elapsed_before = ckpt["elapsed_s"]
-        torch.set_rng_state(ckpt["rng"]["torch"])
-        batches.generator.set_state(ckpt["rng"]["batches"])
-        if is_cuda and "cuda" in ckpt["rng"]:
-            torch.cuda.set_rng_state(ckpt["rng"]["cuda"])
 
-    if is_cuda:
-        torch.backends.cuda.matmul.allow_tf32 = True
-        torch.backends.cudnn.allow_tf32 = True
-    autocast = (
-        torch.autocast(device_type="cuda", dtype=torch.bfloat16)
-        if is_cuda and cfg.amp
-        else contextlib.nullcontext()
-    )
-    raw_model = model
-    if is_cuda and cfg.compile:
-        model = torch.compile(model)
-    if ddp.enabled:
-        model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[ddp.local_rank] if is_cuda else None)
+class _Run:
+    """One training run's state: the model, optimiser, data and bookkeeping ``train`` steps through."""
 
-    local_batch = cfg.batch_size // ddp.world
-    rows = slice(ddp.rank * local_batch, (ddp.rank + 1) * local_batch)
-    tokens_per_iter = cfg.batch_size * cfg.grad_accum * cfg.model.block_size
-    log = report.MetricsLog(run_dir) if ddp.main else None
-    iter_times: list[float] = []
-    loss_sum, loss_count = torch.zeros((), device=device), 0
-    t_start = time.perf_counter()
+    @classmethod
+    def setup(cls, cfg: TrainConfig, run_dir: Path, data: Path | None, resume: bool, device: str) -> _Run:
+        """Pick the device, join a torchrun job, tokenise the data (or load a checkpoint to resume),
+        build the model and optimiser, and wrap them for autocast, compile and DDP."""
+        run = cls()
+        device = pick_device(device)
+        run.ddp = ddp = init_distributed(device)
+        if ddp.enabled and device == "cuda":
+            device = f"cuda:{ddp.local_rank}"
+        run.device, run.run_dir = device, run_dir
+        data_dir = run_dir / "data"
+        ckpt = None
+        if resume:
+            ckpt = checkpoint.load(run_dir, prefer=checkpoint.LATEST)
+            run.tok = CharTokenizer.from_json(ckpt["vocab"])
+        else:
+            if data is None:
+                raise GPTError("no training text given")
+            if ddp.main:
+                prepare(data, data_dir)
+            if ddp.enabled:
+                dist.barrier()
+            run.tok = CharTokenizer.load(data_dir / "vocab.json")
+        cfg = dataclasses.replace(cfg, model=dataclasses.replace(cfg.model, vocab_size=run.tok.vocab_size))
+        if cfg.batch_size % ddp.world:
+            raise GPTError(f"batch_size {cfg.batch_size} does not split evenly between {ddp.world} processes")
+        run.cfg = cfg
 
-    def snapshot(it: int) -> dict[str, Any]:
-        rng = {"torch": torch.get_rng_state(), "batches": batches.generator.get_state()}
+        torch.manual_seed(cfg.seed)
+        run.batches = Batches(data_dir, cfg.model.block_size, cfg.seed)
+        run.raw_model = GPT(cfg.model).to(device)
+        run.is_cuda = is_cuda = device.startswith("cuda")
+        run.optimizer = run.raw_model.optimizer(cfg.weight_decay, cfg.learning_rate, (cfg.beta1, cfg.beta2), fused=is_cuda)
+        run.start_iter, run.best_val, run.best_top5, run.elapsed_before = 0, math.inf, None, 0.0
+        if ckpt is not None:
+            run.raw_model.load_state_dict(ckpt["model"])
+            run.optimizer.load_state_dict(ckpt["optimizer"])
+            run.start_iter, run.best_val, run.best_top5 = ckpt["iter"], ckpt["best_val_loss"], ckpt["best_top5_acc"]
+            run.elapsed_before = ckpt["elapsed_s"]
+            torch.set_rng_state(ckpt["rng"]["torch"])
+            run.batches.generator.set_state(ckpt["rng"]["batches"])
+            if is_cuda and "cuda" in ckpt["rng"]:
+                torch.cuda.set_rng_state(ckpt["rng"]["cuda"])
+
         if is_cuda:
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.allow_tf32 = True
+        run.autocast = (
+            torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+            if is_cuda and cfg.amp
+            else contextlib.nullcontext()
+        )
+        model = run.raw_model
+        if is_cuda and cfg.compile:
+            model = torch.compile(model)
+        if ddp.enabled:
+            model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[ddp.local_rank] if is_cuda else None)
+        run.model = model
+
+        local_batch = cfg.batch_size // ddp.world
+        run.rows = slice(ddp.rank * local_batch, (ddp.rank + 1) * local_batch)
+        run.tokens_per_iter = cfg.batch_size * cfg.grad_accum * cfg.model.block_size
+        run.log = report.MetricsLog(run_dir) if ddp.main else None
+        run.iter_times = []
+        run.loss_sum, run.loss_count = torch.zeros((), device=device), 0
+        run.t_start = time.perf_counter()
+        return run
+
+    # -- one optimiser step ---------------------------------------------------------------------
+    def step(self, it: int) -> int:
+        """One optimiser step (``grad_accum`` micro-batches); returns the next iteration number."""
+        cfg = self.cfg
+        t0 = time.perf_counter()
+        lr = lr_at(it, cfg)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        for micro in range(cfg.grad_accum):
+            x, y = self.batches.sample("train", cfg.batch_size, rows=self.rows)
+            x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+            sync = not self.ddp.enabled or micro == cfg.grad_accum - 1
+            with contextlib.nullcontext() if sync else self.model.no_sync():
+                with self.autocast:
+                    _, loss = self.model(x, y)
+                (loss / cfg.grad_accum).backward()
+            self.loss_sum += loss.detach() / cfg.grad_accum
+        if cfg.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(self.raw_model.parameters(), cfg.grad_clip)
+        self.optimizer.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.loss_count += 1
+        self.iter_times.append(time.perf_counter() - t0)
+        return it + 1
+
+    def recent_loss(self, it: int) -> float:
+        """The mean training loss since the last evaluation; a loss gone non-finite is an error."""
+        recent = self.global_mean(self.loss_sum, self.loss_count)
+        if not math.isfinite(recent):
+            raise GPTError(
+                f"training loss became {recent} by iteration {it}; lower --learning-rate "
+                f"or raise --warmup-iters (last good checkpoint: {self.run_dir / checkpoint.LATEST})"
+            )
+        return recent
+
+    def agree_to_stop(self, halt: bool) -> bool:
+        """Whether any process wants to stop (every rank must stop at the same step)."""
+        if self.ddp.enabled:
+            flag = torch.tensor(float(halt), device=self.device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            halt = bool(flag.item())
+        return halt
+
+    # -- evaluation and checkpoints ---------------------------------------------------------------
+    def evaluate_and_save(self, it: int) -> dict[str, Any] | None:
+        """Evaluate, log a metrics row and save checkpoints (best and latest); the row on rank 0."""
+        train_loss = self.global_mean(self.loss_sum, self.loss_count) if self.loss_count else None
+        self.loss_sum.zero_()
+        self.loss_count = 0
+        if not self.ddp.main:
+            return None
+        val_loss, top5 = evaluate(self.raw_model, self.batches, self.cfg, self.device, self.autocast)
+        row = {
+            "iter": it,
+            "train_loss": train_loss,
+            "val_loss": val_loss,
+            "top5_acc": top5,
+            "tokens_per_s": self.rate(),
+            "elapsed_s": self.elapsed(),
+            "lr": lr_at(it - 1, self.cfg),
+        }
+        self.log.write(row)
+        if val_loss < self.best_val:
+            self.best_val, self.best_top5 = val_loss, top5
+            checkpoint.save(self.run_dir / checkpoint.BEST, self.snapshot(it))
+        checkpoint.save(self.run_dir / checkpoint.LATEST, self.snapshot(it))
+        return row
+
+    def save_latest(self, it: int) -> None:
+        if self.ddp.main:
+            checkpoint.save(self.run_dir / checkpoint.LATEST, self.snapshot(it))
+
+    def snapshot(self, it: int) -> dict[str, Any]:
+        rng = {"torch": torch.get_rng_state(), "batches": self.batches.generator.get_state()}
+        if self.is_cuda:
             rng["cuda"] = torch.cuda.get_rng_state()
         return {
-            "model": raw_model.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "config": to_dict(cfg),
-            "vocab": tok.to_json(),
+            "model": self.raw_model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "config": to_dict(self.cfg),
+            "vocab": self.tok.to_json(),
             "iter": it,
-            "best_val_loss": best_val,
-            "best_top5_acc": best_top5,
-            "elapsed_s": elapsed_before + time.perf_counter() - t_start,
+            "best_val_loss": self.best_val,
+            "best_top5_acc": self.best_top5,
+            "elapsed_s": self.elapsed(),
             "rng": rng,
         }
 
-    def global_mean(total: torch.Tensor, count: int) -> float:
-        if ddp.enabled:
+    # -- bookkeeping --------------------------------------------------------------------------
+    def elapsed(self) -> float:
+        return self.elapsed_before + time.perf_counter() - self.t_start
+
+    def global_mean(self, total: torch.Tensor, count: int) -> float:
+        if self.ddp.enabled:
             total = total.clone()
             dist.all_reduce(total)
-            total /= ddp.world
+            total /= self.ddp.world
         return total.item() / max(1, count)
 
-    def rate() -> float | None:
-        recent = iter_times[-20:]
-        return tokens_per_iter / statistics.median(recent) if recent else None
+    def rate(self) -> float | None:
+        recent = self.iter_times[-20:]
+        return self.tokens_per_iter / statistics.median(recent) if recent else None
 
-    it = start_iter
-    interrupted = False
-    model.train()
-    with _StopFlag() as stop:
-        while True:
-            at_end = it >= cfg.max_iters
-            if (it % cfg.eval_interval == 0 and it != start_iter) or (at_end and it != start_iter):
-                train_loss = global_mean(loss_sum, loss_count) if loss_count else None
-                loss_sum.zero_()
-                loss_count = 0
-                if ddp.main:
-                    val_loss, top5 = evaluate(raw_model, batches, cfg, device, autocast)
-                    row = {
-                        "iter": it,
-                        "train_loss": train_loss,
-                        "val_loss": val_loss,
-                        "top5_acc": top5,
-                        "tokens_per_s": rate(),
-                        "elapsed_s": elapsed_before + time.perf_counter() - t_start,
-                        "lr": lr_at(it - 1, cfg),
-                    }
-                    log.write(row)
-                    if val_loss < best_val:
-                        best_val, best_top5 = val_loss, top5
-                        checkpoint.save(run_dir / checkpoint.BEST, snapshot(it))
-                    checkpoint.save(run_dir / checkpoint.LATEST, snapshot(it))
-                    if on_progress:
-                        on_progress(Progress(it, cfg.max_iters, train_loss, rate(), row))
-            if at_end:
-                break
-            halt = stop.set or (should_stop is not None and should_stop(it))
-            if ddp.enabled:
-                flag = torch.tensor(float(halt), device=device)
-                dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-                halt = bool(flag.item())
-            if halt:
-                interrupted = True
-                if ddp.main:
-                    checkpoint.save(run_dir / checkpoint.LATEST, snapshot(it))
-                break
-
-            t0 = time.perf_counter()
-            lr = lr_at(it, cfg)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            for micro in range(cfg.grad_accum):
-                x, y = batches.sample("train", cfg.batch_size, rows=rows)
-                x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-                sync = not ddp.enabled or micro == cfg.grad_accum - 1
-                with contextlib.nullcontext() if sync else model.no_sync():
-                    with autocast:
-                        _, loss = model(x, y)
-                    (loss / cfg.grad_accum).backward()
-                loss_sum += loss.detach() / cfg.grad_accum
-            if cfg.grad_clip > 0:
-                torch.nn.utils.clip_grad_norm_(raw_model.parameters(), cfg.grad_clip)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            loss_count += 1
-            it += 1
-            iter_times.append(time.perf_counter() - t0)
-
-            if it % cfg.log_interval == 0 or it == cfg.max_iters:
-                recent = global_mean(loss_sum, loss_count)
-                if not math.isfinite(recent):
-                    raise GPTError(
-                        f"training loss became {recent} by iteration {it}; lower --learning-rate "
-                        f"or raise --warmup-iters (last good checkpoint: {run_dir / checkpoint.LATEST})"
-                    )
-                if ddp.main and on_progress:
-                    on_progress(Progress(it, cfg.max_iters, recent, rate()))
-
-    summary = None
-    if ddp.main:
-        rows_logged = log.rows()
-        log.close()
-        report.plot_losses(rows_logged, run_dir / "loss.png")
-        summary = {
-            "best_val_loss": best_val if math.isfinite(best_val) else None,
-            "best_top5_acc": best_top5,
-            "tokens_per_s": tokens_per_iter / statistics.median(iter_times) if iter_times else None,
-            "wall_s": elapsed_before + time.perf_counter() - t_start,
-            "iters": it,
-            "interrupted": interrupted,
-            "params": raw_model.num_params(),
-            "world_size": ddp.world,
-            "config": to_dict(cfg),
-            "device": device,
-            "run_dir": str(run_dir),
-        }
-        report.write_summary(run_dir, summary)
-    if ddp.enabled:
-        dist.barrier()
-    return TrainResult(summary, raw_model)
+    def finish(self, it: int, interrupted: bool) -> TrainResult:
+        """Close the log, plot the losses and write summary.json (rank 0); every rank returns."""
+        summary = None
+        if self.ddp.main:
+            rows_logged = self.log.rows()
+            self.log.close()
+            report.plot_losses(rows_logged, self.run_dir / "loss.png")
+            summary = {
+                "best_val_loss": self.best_val if math.isfinite(self.best_val) else None,
+                "best_top5_acc": self.best_top5,
+                "tokens_per_s": self.tokens_per_iter / statistics.median(self.iter_times) if self.iter_times else None,
+                "wall_s": self.elapsed(),
+                "iters": it,
+                "interrupted": interrupted,
+                "params": self.raw_model.num_params(),
+                "world_size": self.ddp.world,
+                "config": to_dict(self.cfg),
+                "device": self.device,
+                "run_dir": str(self.run_dir),
+            }
+            report.write_summary(self.run_dir, summary)
+        if self.ddp.enabled:
+            dist.barrier()
+        return TrainResult(summary, self.raw_model)

@@ -7,7 +7,7 @@ import torch
 
 from mlprep.drills.compare import describe, fail
 from mlprep.drills.mistakes import assert_close_or_named
-from mlprep.gptlib import ensure_importable
+from mlprep.solutions import ensure_importable
 
 
 def _reference():

@@ -1,0 +1,75 @@
+"""Choosing questions by topic, tag, difficulty, kind, bank, source note or free text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mlprep.bank.schema import Question, normalise_text, parse_difficulty
+
+
+@dataclass
+class Filter:
+    topics: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    difficulties: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    banks: list[str] = field(default_factory=list)
+    source: str | None = None
+    search: str | None = None
+
+    @classmethod
+    def from_options(
+        cls,
+        topic: Iterable[str] | None = None,
+        tag: Iterable[str] | None = None,
+        difficulty: Iterable[str] | None = None,
+        kind: Iterable[str] | None = None,
+        bank_name: Iterable[str] | None = None,
+        source: str | None = None,
+        search: str | None = None,
+    ) -> Filter:
+        diffs = []
+        for d in difficulty or []:
+            parsed = parse_difficulty(d)
+            if parsed is None:
+                raise ValueError(f"difficulty {d!r} is not 1-3 or easy/medium/hard")
+            diffs.append(parsed)
+        return cls(
+            topics=[t.lower() for t in topic or []],
+            tags=[t.lower() for t in tag or []],
+            difficulties=diffs,
+            kinds=list(kind or []),
+            banks=list(bank_name or []),
+            source=source,
+            search=search,
+        )
+
+    def matches(self, q: Question) -> bool:
+        if self.topics and not any(_topic_match(t, q.topic) for t in self.topics):
+            return False
+        if self.tags and not {t.lower() for t in q.tags} & set(self.tags):
+            return False
+        if self.difficulties and q.difficulty not in self.difficulties:
+            return False
+        if self.kinds and q.kind not in self.kinds:
+            return False
+        if self.banks and not any(q.bank == b or q.bank.startswith(b.rstrip("/") + "/") for b in self.banks):
+            return False
+        if self.source and self.source.lower() not in str((q.source or {}).get("file", "")).lower():
+            return False
+        if self.search:
+            needle = normalise_text(self.search)
+            hay = normalise_text(" ".join([q.question, q.answer, q.topic, " ".join(q.tags)]))
+            if not all(word in hay for word in needle.split()):
+                return False
+        return True
+
+    def apply(self, questions: Iterable[Question]) -> list[Question]:
+        return [q for q in questions if self.matches(q)]
+
+
+def _topic_match(wanted: str, topic: str) -> bool:
+    """A topic filter matches the topic exactly, or as a prefix of a word in it ("transformers")."""
+    topic = topic.lower()
+    return wanted == topic or wanted in topic.replace("-", " ").replace("_", " ").split() or topic.startswith(wanted)

@@ -1,0 +1,1 @@
+"""Screens: everything the CLI draws (questions and answers, the quiz screen and its keys, the grade report)."""

@@ -1,0 +1,44 @@
+"""The question and answer panels: Markdown via rich, code highlighted, ``$…$`` math readable."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.text import Text
+
+from mlprep.bank.mathtext import readable_math
+from mlprep.bank.schema import Question, cloze_mask, cloze_reveal
+
+
+def markdown(text: str) -> Markdown:
+    return Markdown(readable_math(text), code_theme="monokai", hyperlinks=False)
+
+
+def question_heading(q: Question) -> Text:
+    tags = f"  #{' #'.join(q.tags)}" if q.tags else ""
+    return Text.assemble((q.topic, "cyan"), (f"  {q.difficulty_name}", "dim"), (tags, "dim"))
+
+
+def render_question(console: Console, q: Question, *, reveal: bool = False) -> None:
+    """Print the question (and, with ``reveal``, its answer and explanation)."""
+    body = cloze_mask(q.question) if q.kind == "cloze" else q.question
+    console.print(Panel(markdown(body), title=question_heading(q), title_align="left", border_style="cyan"))
+    if reveal:
+        render_answer(console, q)
+
+
+def render_answer(console: Console, q: Question) -> None:
+    """Print the answer panel: the correct choice, the answer (cloze filled in), the explanation."""
+    if q.unanswered:
+        console.print(Panel(Text("The notes give no answer to this question yet.", style="yellow"), border_style="yellow"))
+        return
+    parts = []
+    if q.kind == "choice" and q.correct:
+        parts.append(Text(f"Correct: {q.correct}", style="bold green"))
+    answer = cloze_reveal(q.question) if q.kind == "cloze" else q.answer
+    parts.append(markdown(answer))
+    if q.explanation:
+        parts.append(Text("\nWhy", style="bold"))
+        parts.append(markdown(q.explanation))
+    console.print(Panel(Group(*parts), title="answer", title_align="left", border_style="green"))

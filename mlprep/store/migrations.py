@@ -1,0 +1,119 @@
+"""The store's schema: append-only named migrations, each applied in one transaction.
+
+Never edit or reorder an applied migration; add a new one at the end of ``MIGRATIONS``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from mlprep.errors import MlprepError
+from mlprep.store.connection import Transaction, iso
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE cards (
+            qid TEXT PRIMARY KEY,
+            state TEXT NOT NULL,          -- the FSRS card as JSON
+            due TEXT NOT NULL,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until TEXT,
+            leech INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            qid TEXT NOT NULL,
+            at TEXT NOT NULL,
+            rating INTEGER NOT NULL,      -- 1 Again, 2 Hard, 3 Good, 4 Easy
+            mode TEXT NOT NULL,
+            cram INTEGER NOT NULL DEFAULT 0,
+            duration_s REAL,
+            typed_score INTEGER,
+            state_before INTEGER,         -- FSRS state before the rating; NULL for a new card
+            card_before TEXT,             -- the cards row before the rating (JSON), for undo
+            undone INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """CREATE TABLE drill_attempts (
+            id INTEGER PRIMARY KEY,
+            drill TEXT NOT NULL,
+            at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            passed INTEGER,
+            failed INTEGER,
+            errors INTEGER,
+            total INTEGER,
+            duration_s REAL
+        )"""
+    )
+
+
+def _m002_card_topic_and_indexes(db: sqlite3.Connection) -> None:
+    """Remember each card's topic (for per-topic stats without the banks) and index the log."""
+    db.execute("ALTER TABLE cards ADD COLUMN topic TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX reviews_qid ON reviews (qid)")
+    db.execute("CREATE INDEX reviews_at ON reviews (at)")
+    db.execute("CREATE INDEX cards_due ON cards (due)")
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("m001_initial", _m001_initial),
+    ("m002_card_topic_and_indexes", _m002_card_topic_and_indexes),
+]
+OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts"}
+
+
+
+def check_ours(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file that is not SQLite, or SQLite holding tables that are not ours."""
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise MlprepError(
+            f"not a usable progress database ({exc}); move it aside (it is left untouched) and run again",
+            path=path,
+        ) from None
+    tables = {t for t in tables if not t.startswith("sqlite_")}
+    if tables and "migrations" not in tables:
+        raise MlprepError(
+            "this SQLite file is not an mlprep progress database; point MLPREP_HOME elsewhere or move it aside",
+            path=path,
+        )
+    if "migrations" in tables:  # a newer mlprep's database: say so before anything else
+        known = {name for name, _ in MIGRATIONS}
+        unknown = [r[0] for r in db.execute("SELECT name FROM migrations") if r[0] not in known]
+        if unknown:
+            raise MlprepError(
+                f"the progress database has migrations this mlprep does not know ({', '.join(unknown)}); "
+                "upgrade mlprep",
+                path=path,
+            )
+    foreign = tables - OUR_TABLES
+    if foreign:
+        raise MlprepError(
+            f"unexpected tables {sorted(foreign)} in the progress database; it is left untouched", path=path
+        )
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Apply each missing migration in its own transaction."""
+    with Transaction(db, path):
+        db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, step in MIGRATIONS:
+        with Transaction(db, path):
+            # Re-read inside the write lock: another process may have just applied it.
+            done = db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone()
+            if not done:
+                step(db)
+                db.execute(
+                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                    (name, iso(datetime.now(timezone.utc))),
+                )

@@ -1,0 +1,131 @@
+"""The session engine and typed-answer scoring, driven directly on a fake clock."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from mlprep.bank.schema import Question, build_question
+from mlprep.quiz.queue import Plan
+from mlprep.quiz.scheduler import Settings
+from mlprep.quiz.scoring import score_answer, suggested_rating
+from mlprep.quiz.session import Session
+from mlprep.store import open_store
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    def __init__(self):
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def make(raw: dict) -> Question:
+    q, problems = build_question({"topic": "t", **raw})
+    assert not problems
+    return q
+
+
+SOFTMAX = make({"question": "What does softmax do?", "answer": "Turns logits into probabilities that sum to one.",
+                "keywords": ["logits", "probabilities", "sum to one"]})
+CHOICE = make({"question": "GPT-2 activation?", "kind": "choice", "choices": ["ReLU", "GELU", "tanh"], "correct": "GELU"})
+CLOZE = make({"question": "Scores are scaled by {{c1::1/sqrt(d_k)}}.", "kind": "cloze", "topic": "attention"})
+
+
+@pytest.fixture
+def store():
+    with open_store() as s:
+        yield s
+
+
+def session(store, questions, clock=None, **kw) -> Session:
+    return Session(store, Plan(list(questions)), Settings(fuzz=False), clock or Clock(), rng=random.Random(0), **kw)
+
+
+def test_typed_answers_score_by_keywords_and_suggest_ratings():
+    assert score_answer(SOFTMAX, "it turns logits into probabilities which sum to one") == 100
+    assert score_answer(SOFTMAX, "logits to probabilites") >= 60  # a typo still counts
+    assert score_answer(SOFTMAX, "no idea") < 40
+    assert score_answer(SOFTMAX, "") == 0
+    assert score_answer(CLOZE, "1/sqrt(d_k)") == 100
+    assert [suggested_rating(s) for s in (0, 50, 80, 100)] == [1, 2, 3, 4]
+
+
+def test_choice_is_shuffled_and_judged(store):
+    s = session(store, [CHOICE], mode="choice")
+    assert sorted(s.choices) == sorted(CHOICE.choices)
+    wrong = next(i for i, c in enumerate(s.choices) if c != "GELU")
+    answer = s.choose(wrong)
+    assert not answer.correct and answer.suggested == 1 and s.revealed
+    s.rate(answer.suggested)
+    assert store.reviews()[0].typed_score == 0 and store.reviews()[0].mode == "choice"
+
+
+def test_presentation_follows_mode_and_kind(store):
+    s = session(store, [SOFTMAX], mode="type")
+    assert [s.presentation(x) for x in (SOFTMAX, CHOICE, CLOZE)] == ["type", "choice", "type"]
+    s = session(store, [SOFTMAX], mode="flash")
+    assert [s.presentation(x) for x in (SOFTMAX, CHOICE, CLOZE)] == ["flash", "flash", "cloze"]
+    with pytest.raises(ValueError):
+        session(store, [SOFTMAX], mode="essay")
+
+
+def test_ratings_are_stored_at_once_and_again_comes_back(store):
+    clock = Clock()
+    s = session(store, [SOFTMAX, CLOZE], clock)
+    clock.tick(4)
+    s.reveal()
+    s.rate(1)
+    assert len(store.reviews()) == 1 and store.reviews()[0].duration_s == 4
+    assert [q.id for q in s.queue] == [SOFTMAX.id, CLOZE.id, SOFTMAX.id]
+    f = s.footer()
+    assert (f.index, f.total, f.elapsed) == (2, 3, timedelta(seconds=4))
+
+
+def test_undo_shows_the_card_again_and_removes_its_requeue(store):
+    s = session(store, [SOFTMAX, CLOZE])
+    s.rate(1)
+    assert s.current is CLOZE
+    assert s.undo() is SOFTMAX
+    assert s.current is SOFTMAX and store.reviews() == [] and store.card(SOFTMAX.id) is None
+    assert [q.id for q in s.queue] == [SOFTMAX.id, CLOZE.id]
+    s.rate(3)
+    s.skip()
+    assert s.undo() is SOFTMAX and s.current is SOFTMAX  # after a skip the card is put back in front
+    assert s.undo() is None
+
+
+def test_skip_bury_suspend_move_on(store):
+    s = session(store, [SOFTMAX, CHOICE, CLOZE])
+    s.skip()
+    s.bury()
+    s.suspend()
+    assert s.finished and s.current is None
+    assert store.card(CHOICE.id).buried_until is not None
+    assert store.card(CLOZE.id).suspended
+    assert store.card(SOFTMAX.id) is None
+
+
+def test_mock_runs_out_of_time_and_reports_per_topic(store):
+    clock = Clock()
+    s = session(store, [SOFTMAX, CLOZE, CHOICE], clock, time_limit=timedelta(minutes=1))
+    s.cram = True
+    clock.tick(20)
+    s.rate(3)
+    clock.tick(20)
+    s.rate(1)
+    assert s.footer().time_left == timedelta(seconds=20)
+    clock.tick(25)
+    assert s.finished and s.out_of_time
+    report = s.report()
+    assert report["t"] == {"rated": 1, "good": 1, "seconds": 20.0, "skipped": 0, "mean_rating": 3.0, "good_share": 1.0}
+    assert report["attention"]["good_share"] == 0.0
+    assert {r.mode for r in store.reviews()} == {"mock"} and all(r.cram for r in store.reviews())

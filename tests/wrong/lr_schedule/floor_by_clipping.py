@@ -1,0 +1,24 @@
+# mlprep drill: lr_schedule
+# expect: not clipped at min_lr
+# Mistake: the cosine decays from max_lr to 0 and is clipped at min_lr instead of being rescaled to end there
+"""Reference solution: linear warm-up from 0, then a half cosine from max_lr down to min_lr."""
+
+from __future__ import annotations
+
+import math
+
+
+def lr_at(step: int, max_lr: float, warmup_steps: int, total_steps: int, min_lr: float = 0.0) -> float:
+    """The learning rate for the optimiser step numbered ``step`` (0 for the first)."""
+    if step < warmup_steps:  # never true when warmup_steps == 0
+        return max_lr * step / warmup_steps
+    if step > total_steps:
+        return float(min_lr)
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)  # 0 -> 1 over the decay
+    return max(min_lr, max_lr * 0.5 * (1.0 + math.cos(math.pi * progress)))
+
+
+# The grader calls this to check the "no torch" rule: leave it as it is.
+def loaded_modules() -> list[str]:
+    import sys
+    return sorted(name for name in sys.modules if name.split(".")[0] == "torch")
