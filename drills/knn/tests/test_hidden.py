@@ -10,12 +10,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from threadpoolctl import threadpool_limits
 
 from mlprep.drills.compare import expect_array, fail
 from mlprep.drills.mistakes import assert_close_or_named
 from mlprep.drills.proxy import SolutionRaised
 
 BANNED = {"sklearn", "scipy", "torch"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """scikit-learn on one thread: its thread pool costs more than it saves on 80 points."""
+    with threadpool_limits(1):
+        yield
 
 
 def continuous(seed, n=80, m=25, d=3):
