@@ -20,5 +20,6 @@ def als_loss(R: np.ndarray, mask: np.ndarray, U: np.ndarray, V: np.ndarray, reg:
 
 def als(R: np.ndarray, mask: np.ndarray, rank: int, reg: float = 0.1, n_iters: int = 20,
         seed: int | None = None) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """(U, V, losses): n_iters iterations of (all users, then all items); n_iters + 1 losses."""
+    """(U, V, losses): start from rng = np.random.default_rng(seed), U = rng.normal(scale=0.1, size=(m, rank)),
+    then V likewise (n, rank); n_iters iterations of (all users, then all items); n_iters + 1 losses."""
     raise NotImplementedError("als")

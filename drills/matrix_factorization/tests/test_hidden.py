@@ -131,6 +131,17 @@ def test_iterations_alternate_exactly(solution, tolerance):
     R, mask, _, _ = ratings(4)
     reg, what = 0.3, "als (rank 3, reg 0.3, seed 5)"
     U0, V0, l0 = run(solution, R, mask, 3, reg, 0, 5, f"{what} with n_iters=0")
+    rng = np.random.default_rng(5)
+    start_u = rng.normal(scale=0.1, size=(30, 3))
+    start_v = rng.normal(scale=0.1, size=(20, 3))
+    swapped = np.random.default_rng(5)
+    v_first = swapped.normal(scale=0.1, size=(20, 3))
+    u_second = swapped.normal(scale=0.1, size=(30, 3))
+    order = "draw U first, then V, from one np.random.default_rng(seed)"
+    assert_close_or_named(U0, start_u, "U with n_iters=0 (the starting point)", {
+        order: u_second, "the start has scale 0.1: rng.normal(scale=0.1, size=(m, rank))": start_u * 10,
+    }, **tolerance)
+    assert_close_or_named(V0, start_v, "V with n_iters=0 (the starting point)", {order: v_first}, **tolerance)
     assert_float_close(l0[0], oracle_loss(R, mask, U0, V0, reg), "losses[0], the loss of the starting point",
                        **tolerance)
     again = run(solution, R, mask, 3, reg, 2, 5, f"{what} with n_iters=2")
