@@ -24,7 +24,7 @@ from mlprep.bank.schema import Claim, Question, normalise_text
 from mlprep.quiz.scoring import score_answer, suggested_rating
 
 _CLAUSE_RE = re.compile(
-    r"(?<!\d)\.(?!\d)|[;!?\n]+|(?<!\d):(?!\d)"  # a decimal point or a ratio like 3:1 does not end a clause
+    r"(?<!\d)\.(?!\d)|[;!?\n]+"  # a decimal point does not end a clause; a colon only ends a segment
     r"|\b(?:but|whereas|while|however|although|though|unlike|in contrast)\b"
 )
 NEGATIONS = frozenset(
@@ -32,14 +32,15 @@ NEGATIONS = frozenset(
     "doesn isn aren wasn weren shouldn wouldn couldn didn hasn haven hadn mustn needn".split()
 )
 CONTRACTED = frozenset("can don won isn aren wasn weren doesn shouldn wouldn couldn didn hasn haven hadn".split())
-# Cues that negate what follows them in their segment ("use X instead of Y": Y is denied, X is not).
-FORWARD = (("instead", "of"), ("rather", "than"), ("avoid",), ("avoids",), ("avoiding",), ("not",), ("never",),
-           ("without",), ("no",), ("nor",))
+# Cues that deny only the few words after them ("use X instead of Y": Y is denied, X is not).
+SHORT_SCOPE = (("instead", "of"), ("rather", "than"), ("avoid",), ("avoids",), ("avoiding",), ("without",))
 FORWARD_SPAN = 4  # words an "instead of"-like cue denies ("instead of the full batch gradient")
-_SEGMENT_RE = re.compile(r",|\(|\)|\band\b(?= (?:then|so|thus)\b)")
+_SEGMENT_RE = re.compile(r",|\(|\)|(?<!\d):(?!\d)|\band\b(?= (?:then|so|thus)\b)")
 _SUFFIXES = ("ations", "ation", "ities", "ity", "ingly", "ings", "ing", "edly", "ied", "ies", "ness", "ed", "es",
              "ly", "s", "e")
 TYPO_MIN_LEN = 5  # stems this long tolerate one typo (an edit)
+PREFIX_MIN_LEN = 8  # a stem this long matches a word it begins ("hyperparam" in "hyperparameters")
+SHORT_ANSWER_WORDS = 6  # an answer this short that makes the first point (the answer itself) is Good
 
 
 @lru_cache(maxsize=65536)
@@ -52,9 +53,14 @@ def stem(word: str) -> str:
 
 
 def _same(a: str, b: str) -> bool:
+    """Equal stems; or one typo apart (five letters or more); or one a long abbreviation of the
+    other (``hyperparam``/``hyperparameter``, eight letters or more)."""
     if a == b:
         return True
-    return min(len(a), len(b)) >= TYPO_MIN_LEN and Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= PREFIX_MIN_LEN and long_.startswith(short):
+        return True
+    return len(short) >= TYPO_MIN_LEN and Levenshtein.distance(a, b, score_cutoff=1) <= 1
 
 
 @dataclass(frozen=True)
@@ -64,23 +70,21 @@ class Clause:
 
 
 def _negations(words: list[str]) -> list[bool]:
-    """Which words of one comma-separated segment are negated.
+    """Which words of one comma-separated segment are negated: those after a negation cue.
 
-    A cue that denies what follows it ("instead of", "rather than", "avoid", "without") negates the
-    next few words only; any other cue ("not", "doesn't", "rarely", "cannot") the whole segment,
-    because it usually sits between a subject and its predicate ("duplicates are not created")."""
+    "instead of", "rather than", "avoid" and "without" deny the next few words only ("use X instead
+    of Y"); "not", "no", "never", "doesn't", "rarely"... deny the rest of the segment ("L2 does not
+    give sparse weights", "folds the search never saw")."""
     n = len(words)
-    cue = [w in NEGATIONS or (w == "t" and i > 0 and words[i - 1] in CONTRACTED) for i, w in enumerate(words)]
     mask = [False] * n
-    for i in range(n):
-        forward = next((c for c in FORWARD if tuple(words[i:i + len(c)]) == c), None)
-        if forward is not None:
-            if forward[0] in ("not", "never", "no", "nor"):  # the whole segment: "X is not Y", "no X does Y"
-                return [True] * n
-            for j in range(i + len(forward), min(n, i + len(forward) + FORWARD_SPAN)):
+    for i, w in enumerate(words):
+        span = next((c for c in SHORT_SCOPE if tuple(words[i:i + len(c)]) == c), None)
+        if span is not None:
+            for j in range(i + len(span), min(n, i + len(span) + FORWARD_SPAN)):
                 mask[j] = True
-        elif cue[i]:
-            return [True] * n
+        elif w in NEGATIONS or (w == "t" and i > 0 and words[i - 1] in CONTRACTED):
+            for j in range(i + 1, n):
+                mask[j] = True
     return mask
 
 
@@ -175,10 +179,17 @@ def verdict_from(points: tuple[bool, ...], misconceptions: tuple[bool, ...], jud
 
 
 def judge(q: Question, typed: str) -> Verdict:
-    """Judge ``typed`` against ``q``'s rubric; without one, fall back to the word-overlap score."""
+    """Judge ``typed`` against ``q``'s rubric; without one, fall back to the word-overlap score.
+
+    A short answer (a few words) that makes the rubric's first point, the answer itself, is at least
+    Good: "6 frames" answers "how many frames at least?" without the derivation."""
     if q.rubric is None:
         score = score_answer(q, typed)
         return Verdict(score, suggested_rating(score), judge="words")
     parts = clauses(typed)
-    return verdict_from(tuple(makes(c, parts) for c in q.rubric.points),
-                        tuple(makes(c, parts) for c in q.rubric.misconceptions))
+    v = verdict_from(tuple(makes(c, parts) for c in q.rubric.points),
+                     tuple(makes(c, parts) for c in q.rubric.misconceptions))
+    short = len(normalise_text(typed).split()) <= SHORT_ANSWER_WORDS
+    if short and v.points and v.points[0] and not any(v.misconceptions) and v.rating < 3:
+        return Verdict(max(v.score, 67), 3, v.points, v.misconceptions, v.judge)
+    return v

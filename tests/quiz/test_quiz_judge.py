@@ -163,3 +163,22 @@ def test_unknown_judges_are_named():
     assert load_judge("rubric") is None and load_judge(None) is None
     with pytest.raises(JudgeError, match="unknown judge"):
         load_judge("gpt-4")
+
+
+def test_a_negation_denies_what_follows_it_not_the_whole_sentence():
+    q, _ = build_question({"id": "t.cv", "question": "What is nested CV?", "answer": "inner tunes, outer scores",
+                           "topic": "x", "rubric": {"points": [
+                               {"claim": "inner loop tunes", "match": [["inner"], ["tune", "hyperparameter"]]},
+                               {"claim": "outer loop scores", "match": [["outer"], ["score", "evaluate"]]}]}})
+    v = judge(q, "two loops: an inner cv picks hyperparams, an outer cv scores it on folds the search never saw")
+    assert v.points == (True, True)  # "hyperparams" abbreviates "hyperparameter"; "never saw" denies only "saw"
+
+
+def test_a_short_answer_that_makes_the_first_point_is_good():
+    q, _ = build_question({"id": "t.ctc", "question": "Minimum CTC frames for 'hello'?", "answer": "6", "topic": "x",
+                           "rubric": {"points": [{"claim": "six", "match": [["6", "six"]]},
+                                                 {"claim": "a blank between the l's", "match": [["blank"]]},
+                                                 {"claim": "repeats need blanks", "match": [["repeat"]]}]}})
+    assert judge(q, "6 frames").rating == 3
+    assert judge(q, "5 frames").rating == 1
+    assert judge(q, "it needs 6 because there is a long explanation that misses everything else").rating == 1
