@@ -181,4 +181,4 @@ def test_a_short_answer_that_makes_the_first_point_is_good():
                                                  {"claim": "repeats need blanks", "match": [["repeat"]]}]}})
     assert judge(q, "6 frames").rating == 3
     assert judge(q, "5 frames").rating == 1
-    assert judge(q, "it needs 6 because there is a long explanation that misses everything else").rating == 1
+    assert judge(q, "it needs 6 because there is a long explanation that misses everything else").rating == 2  # 1 of 3
