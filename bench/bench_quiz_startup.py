@@ -1,7 +1,7 @@
 """How fast `mlprep quiz` puts the first card on screen with 2,000 questions in the banks.
 
 Writes a temporary 2,000-question bank (10 files, open/choice/cloze mixed), then starts
-`python -m mlprep quiz --bank DIR` in a pseudo-terminal and times until the first question's
+`python -m mlprep quiz --only-bank DIR` in a pseudo-terminal and times until the first question's
 text appears:
 - warm: the usual case, MLPREP_HOME already holds the bank cache from an earlier run and a
   progress database where every card was seen (learned 30 days ago, so 200 reviews are due);
@@ -93,7 +93,7 @@ def time_first_card(bank: Path, home: Path, alone: bool = False) -> tuple[float,
     cpu = _children_cpu()
     start = time.perf_counter()
     argv = ["-c", QUIZ_ALONE] if alone else ["-m", "mlprep", "quiz"]
-    child = pexpect.spawn(sys.executable, [*argv, "--bank", str(bank)],
+    child = pexpect.spawn(sys.executable, [*argv, "--only-bank", str(bank)],
                           env=env_for(home), encoding="utf-8", timeout=30, dimensions=(50, 110))
     child.expect("Bench question 0:")
     elapsed = time.perf_counter() - start
@@ -112,7 +112,7 @@ def time_peer(scratch: Path) -> tuple[float, float]:
 
 
 def torch_on_quiz_path(bank: Path, scratch: Path) -> list[str]:
-    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlprep", "quiz", "--bank", str(bank)],
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlprep", "quiz", "--only-bank", str(bank)],
                          input="q", env=env_for(scratch / "imports"), capture_output=True, text=True, check=True)
     lines = [ln for ln in out.stderr.splitlines() if ln.startswith("import time:")]
     return [ln.rsplit("|", 1)[-1].strip() for ln in lines if ln.rsplit("|", 1)[-1].strip().split(".")[0] == "torch"]

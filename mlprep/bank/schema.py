@@ -39,6 +39,7 @@ FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "see_also": _STR_LIST,
     "unanswered": ((bool,), "true or false"),
     "media": _STR_LIST,
+    "retired": ((bool,), "true or false"),
 }
 SOURCE_KEYS = {"file", "line", "heading"}
 
@@ -89,6 +90,7 @@ class Question:
     see_also: list[str] = field(default_factory=list)
     unanswered: bool = False
     media: list[str] = field(default_factory=list)
+    retired: bool = False  # gone from its note: kept (with its history) but never asked
     bank: str = ""  # the bank it was loaded from (relative path without suffix); not stored in YAML
     position: int = 0  # index within its bank file, for locating it again; not stored in YAML
 
@@ -114,6 +116,8 @@ class Question:
                 d[key] = value
         if self.unanswered:
             d["unanswered"] = True
+        if self.retired:
+            d["retired"] = True
         if with_bank:
             d["bank"] = self.bank
         return d
@@ -228,5 +232,6 @@ def build_question(
         see_also=list(data.get("see_also") or []),
         unanswered=unanswered,
         media=list(data.get("media") or []),
+        retired=bool(data.get("retired")),
     )
     return q, []

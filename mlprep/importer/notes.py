@@ -17,6 +17,7 @@ from mlprep.importer.topics import assign, slug
 class NoteImport:
     path: Path
     name: str  # the bank name: slug of the note's title, else of its file stem
+    file: str  # the note as its cards' ``source.file`` names it (file name, or path in a folder)
     questions: list[Question]
     warnings: list[tuple[int, str]]  # (line, message)
 
@@ -83,11 +84,13 @@ def import_text(
             continue
         questions.append(question)
     name = slug(_title(scanned.lines)) or slug(Path(file_name).stem) or "note"
-    return NoteImport(Path(file_name), name, questions, warnings)
+    return NoteImport(Path(file_name), name, file_name, questions, warnings)
 
 
-def import_note(path: Path, topic: str | None = None, tags: list[str] | None = None) -> NoteImport:
-    """Read and convert one note file."""
-    result = import_text(read_note(path), Path(path).name, topic, tags)
+def import_note(
+    path: Path, topic: str | None = None, tags: list[str] | None = None, file_name: str | None = None
+) -> NoteImport:
+    """Read and convert one note file; ``file_name``: how cards name it (default: its name)."""
+    result = import_text(read_note(path), file_name or Path(path).name, topic, tags)
     result.path = Path(path)
     return result
