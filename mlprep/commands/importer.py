@@ -60,7 +60,7 @@ def _report_check(notes: list[NoteImport], as_json: bool) -> None:
             text = escape(q.question.splitlines()[0][:100])
             console.print(f"  {line:>5}  {q.kind:<5} {q.topic:<22} {text}{flag}", soft_wrap=True)
         for line, msg in note.warnings:
-            console.print(f"  {line:>5}  [yellow]skipped[/] {escape(msg)}", soft_wrap=True)
+            console.print(f"  {line:>5}  [yellow]check[/] {escape(msg)}", soft_wrap=True)
 
 
 def _report_plans(outcome: Outcome, dry_run: bool, as_json: bool) -> None:
