@@ -83,6 +83,8 @@ def _report_plans(outcome: Outcome, dry_run: bool, as_json: bool) -> None:
             "skipped": [w for n in outcome.notes for w in _warnings_json(n)],
             "no_cards": [str(n.path) for n in outcome.notes if not n.questions],
         }
+        if outcome.seeded:
+            document["schedules_imported"] = outcome.seeded
         if outcome.unchanged or outcome.missing:
             document.update(unchanged=outcome.unchanged, missing=outcome.missing)
         print_json(document)
@@ -110,12 +112,28 @@ def _report_plans(outcome: Outcome, dry_run: bool, as_json: bool) -> None:
         err_console.print(f"[yellow]gone:[/] {escape(root)} (remembered source no longer has notes); skipped", soft_wrap=True)
     if outcome.unchanged:
         console.print(f"{len(outcome.unchanged)} note(s) unchanged since the last import")
+    if outcome.seeded:
+        console.print(f"{outcome.seeded} card(s) keep the schedule their note carried (<!--SR:...-->)")
     if dry_run or not plans:
         return
     if outcome.library:
         console.print("In your library: `mlprep quiz` asks them, `mlprep banks` lists them.", soft_wrap=True)
     else:
         console.print(f"Use them with: mlprep quiz --bank {escape(str(out))}", soft_wrap=True)
+
+
+def _seed(outcome: Outcome, dry_run: bool) -> None:
+    """Carry the plugin's <!--SR:...--> schedules over to cards this library has not seen yet."""
+    schedules = outcome.schedules()
+    if dry_run or not schedules:
+        return
+    from datetime import datetime
+
+    from mlprep.quiz.scheduler import seed_schedules
+    from mlprep.store import open_store
+
+    with open_store() as store:
+        outcome.seeded = seed_schedules(store, schedules, datetime.now().astimezone())
 
 
 def import_notes(
@@ -167,6 +185,7 @@ def import_notes(
         if notes or out or check:
             raise typer.BadParameter("--sync re-imports the remembered sources; give no notes, --out or --check with it")
         outcome = run.sync(dry_run=dry_run)
+        _seed(outcome, dry_run)
         _report_plans(outcome, dry_run, as_json)
         return
     if not notes:
@@ -177,6 +196,7 @@ def import_notes(
         total = sum(len(n.questions) for n in imported)
     else:
         outcome = run.import_paths(list(notes), topic, list(tag or []), out=out, dry_run=dry_run)
+        _seed(outcome, dry_run)
         _report_plans(outcome, dry_run, as_json)
         total = outcome.cards
     if total == 0:

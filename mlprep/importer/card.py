@@ -26,6 +26,8 @@ class Card:
     origin: str  # qa, followup, list, heading, explain, separator, pair, cloze, table, details
     kind: str = "open"
     media: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # ``#flashcards/...`` tags written on the card
+    schedule: str = ""  # the plugin's <!--SR:...--> schedule that follows the card, if any
 
     @property
     def unanswered(self) -> bool:

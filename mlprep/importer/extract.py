@@ -427,6 +427,9 @@ class _Extractor:
             first = kept.get(key)
             if first is None:
                 kept[key] = card
+            elif card.origin in ("pair", "separator", "table") and first.origin == card.origin and \
+                    normalise_text(first.answer) != normalise_text(card.answer):
+                kept[f"{key}\0{card.line}"] = card  # one front, two backs: two cards (a deck may)
             elif first.unanswered and not card.unanswered:
                 kept[key] = card
                 self.warn(

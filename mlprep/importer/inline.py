@@ -90,6 +90,31 @@ def is_details(text: str) -> bool:
     return text.lstrip().lower().startswith("<details")
 
 
+_LEADING_TAGS = re.compile(r"^(?:\s*#[A-Za-z][\w/-]*)+(?:\s+|$)")
+
+
+def strip_tags(front: str) -> tuple[str, list[str], int]:
+    """A front without the ``#tag`` words it starts with (the plugin's ``#flashcards/...``
+    deck tags, on the front's first line or on a line of their own above it).
+
+    Returns (front, the tags without ``#``, how many whole lines were tags)."""
+    tags: list[str] = []
+    lines = front.split("\n")
+    dropped = 0
+    while lines:
+        m = _LEADING_TAGS.match(lines[0])
+        if not m:
+            break
+        tags += [t.lstrip("#") for t in m.group(0).split()]
+        rest = lines[0][m.end() :]
+        if rest.strip():
+            lines[0] = rest
+            break
+        lines.pop(0)
+        dropped += 1
+    return "\n".join(lines).strip(), tags, dropped
+
+
 def split_list_question(item: str) -> tuple[str, str]:
     """``"How …? latency, throughput"`` -> (``"How …?"``, ``"latency, throughput"``)."""
     mark = item.rfind("?")
@@ -148,13 +173,23 @@ class InlineFinder:
         indices,
         at: int | None = None,
         kind: str = "open",
+        entry: int = 0,
     ) -> None:
         """A card whose question sits at line index ``at`` (default: the first of ``indices``)."""
         indices = list(indices)
         at = indices[0] if at is None else at
         media = [m for i in indices for m in self.lines[i].media]
+        tags: list[str] = []
+        if origin in ("pair", "separator"):
+            question, tags, dropped = strip_tags(question)
+            at += dropped
+        schedule = next((self.lines[i].schedule for i in indices if self.lines[i].schedule), "")
+        if not schedule and indices and indices[-1] + 1 < len(self.lines):
+            schedule = self.lines[indices[-1] + 1].schedule if self.lines[indices[-1] + 1].kind == "blank" else ""
+        entries = [e for e in schedule.split("!") if e.strip()]
+        schedule = entries[entry] if entry < len(entries) else ""
         self.cards.append(
-            Card(question, answer, self.lines[at].no, self.heading_at(at), origin, kind, media)
+            Card(question, answer, self.lines[at].no, self.heading_at(at), origin, kind, media, tags, schedule)
         )
 
     def run(self) -> InlineFinder:
@@ -216,7 +251,7 @@ class InlineFinder:
                 continue
             self.add(front, back, "separator", range(start, end))
             if mark == "??":
-                self.add(back, front, "separator", range(start, end), at=i + 1)
+                self.add(back, strip_tags(front)[0], "separator", range(start, end), at=i + 1, entry=1)
             self.used.update(range(start, end))
 
     def pairs(self) -> None:
@@ -233,7 +268,7 @@ class InlineFinder:
             left, sep, right = found
             self.add(left, right, "pair", [i])
             if sep == ":::":
-                self.add(right, left, "pair", [i])
+                self.add(right, strip_tags(left)[0], "pair", [i], entry=1)
             self.used.add(i)
 
     def clozes(self) -> None:

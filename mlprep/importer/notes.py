@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlprep.bank.schema import Question, build_question
+from mlprep.bank.schema import Question, build_question, question_id
 from mlprep.errors import MlprepError
 from mlprep.importer.card import Card, clean_title
 from mlprep.importer.extract import extract
@@ -20,6 +20,7 @@ class NoteImport:
     file: str  # the note as its cards' ``source.file`` names it (file name, or path in a folder)
     questions: list[Question]
     warnings: list[tuple[int, str]]  # (line, message)
+    schedules: dict[int, str] = field(default_factory=dict)  # question index -> <!--SR:...--> text
 
 
 def read_note(path: Path) -> str:
@@ -57,7 +58,7 @@ def _record(card: Card, file_name: str, topic: str, tags: list[str]) -> dict:
         "question": card.question,
         "answer": card.answer,
         "topic": topic,
-        "tags": tags,
+        "tags": list(dict.fromkeys(tags + card.tags)),
         "kind": card.kind,
         "source": source,
         "media": list(dict.fromkeys(card.media)),
@@ -75,16 +76,28 @@ def import_text(
     found = extract(scanned)
     warnings = list(found.warnings)
     questions: list[Question] = []
+    schedules: dict[int, str] = {}
+    ids: set[str] = set()
     for card, (card_topic, card_tags) in zip(
         found.cards, assign(found.cards, scanned.front_matter, topic, tags), strict=True
     ):
-        question, problems = build_question(_record(card, file_name, card_topic, card_tags))
+        record = _record(card, file_name, card_topic, card_tags)
+        if question_id(card.question) in ids:  # one front, two backs: the second id from both
+            n, qid = 0, question_id(f"{card.question}\n{card.answer}")
+            while qid in ids:
+                n += 1
+                qid = question_id(f"{card.question}\n{card.answer}\n{n}")
+            record["id"] = qid
+        question, problems = build_question(record)
         if question is None:
             warnings.append((card.line, "skipped: " + "; ".join(msg for _, msg in problems)))
             continue
+        ids.add(question.id)
+        if card.schedule:
+            schedules[len(questions)] = card.schedule
         questions.append(question)
     name = slug(_title(scanned.lines)) or slug(Path(file_name).stem) or "note"
-    return NoteImport(Path(file_name), name, file_name, questions, warnings)
+    return NoteImport(Path(file_name), name, file_name, questions, warnings, schedules)
 
 
 def import_note(

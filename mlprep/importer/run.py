@@ -41,10 +41,20 @@ class Outcome:
     library: bool  # written into the library (and registered), not into an --out folder
     unchanged: list[str] = field(default_factory=list)  # --sync: sources left alone
     missing: list[str] = field(default_factory=list)  # --sync: remembered roots that are gone
+    seeded: int = 0  # cards given the schedule their note carried
 
     @property
     def cards(self) -> int:
         return sum(len(n.questions) for n in self.notes)
+
+    def schedules(self) -> list[tuple[str, str, str]]:
+        """(id, topic, <!--SR:...--> entry) of the written cards whose note carried a schedule."""
+        found = []
+        for p in self.plans:
+            for index, entry in p.note.schedules.items():
+                q = p.questions[index]
+                found.append((q.id, q.topic, entry))
+        return found
 
 
 def _hidden(path: Path, root: Path) -> bool:
