@@ -19,6 +19,7 @@ next one. Then:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -41,6 +42,8 @@ from mlprep.importer.spans import mask, protected_spans
 INLINE_ANSWER_RE = re.compile(r"\s(?:\*\*|__)?A(?:\*\*|__)?:(?:\*\*|__)?\s")
 BOLD_TITLE_RE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
 BOLD_RANK = 7  # a bold title ranks below every heading level
+_CONTENTS = re.compile(r"^\s*(?:table of contents|contents|toc|index|links|references|resources)\s*$", re.I)
+_LINK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[^\]]*\]\([^)]*\)|<https?://[^>]+>|https?://\S+)\s*[.,;]?\s*$")
 LONG_ANSWER = 1500  # characters: `--check` flags a longer answer (it floods the quiz screen)
 _LOOSE_SYNTAX = re.compile(r"::|==\S|\{\{|^\s*\?\??\s*$|<details|<!--SR:|^\s*>\s*\[!", re.I)
 LIST_MATCH_RATIO = 90  # a list question this close to a question answered elsewhere is the same one
@@ -366,12 +369,17 @@ class _Extractor:
     def has_text(self, indices: list[int]) -> bool:
         return any(self.lines[i].kind not in ("blank", "rule") for i in indices)
 
+    def link_list(self, indices: list[int]) -> bool:
+        """Whether the text lines are all list items that are only a link (a table of contents)."""
+        text = [self.lines[i].text for i in indices if self.lines[i].kind not in ("blank", "rule")]
+        return bool(text) and all(_LINK_ITEM.match(t) for t in text)
+
     def section(self, k: int, units: list[_Unit], skip: set[int]) -> None:
         unit = units[k]
         body, own_text = self.body(unit)
         asks = looks_like_question(unit.title)
-        if not unit.title:
-            return
+        if not unit.title or _CONTENTS.match(unit.title) or self.link_list(own_text):
+            return  # a table of contents or a list of links is never a card
         if self.has_text(own_text):
             if k == 0 and unit.rank == 1 and len(units) > 1 and not asks:
                 return  # the note's title over its introduction
@@ -416,6 +424,14 @@ class _Extractor:
                 found = InlineFinder(self.lines, unit.start, unit.end, self.heading_at, self.warn)
                 self.cards.extend(found.run().cards)
         cards = self.dedup([c for c in self.cards if c.question.strip()])
+        headings = [
+            (line.no, clean_title(line.title))
+            for line in self.lines
+            if line.kind == "heading" and not looks_like_question(clean_title(line.title))
+        ]
+        for card in cards:  # the section it sits in: a heading that names a subject, not a question
+            k = bisect.bisect_right(headings, (card.line, "\uffff")) - 1
+            card.section = headings[k][1] if k >= 0 else ""
         self.flag_stray_questions(cards)
         return Extraction(cards, sorted(set(self.warnings)))
 

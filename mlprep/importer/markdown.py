@@ -303,9 +303,20 @@ def _setext(lines: list[Line], no: int, line: str) -> bool:
     return True
 
 
+_BREAKS_ONLY = re.compile(r"^\s*(?:<br\s*/?>\s*)+$", re.I)
+_TRAILING_BREAK = re.compile(r"\s*<br\s*/?>\s*$", re.I)
+_HR = re.compile(r"^\s*<hr\s*/?>\s*$", re.I)
+
+
 def _classify(no: int, line: str) -> Line:
     line, media = clean_line(line)
     line = line.rstrip()
+    if "<" in line:  # HTML separators that lists put between questions
+        if _BREAKS_ONLY.match(line):
+            return Line(no, "", "blank", media=media)
+        if _HR.match(line):
+            return Line(no, "---", "rule", media=media)
+        line = _TRAILING_BREAK.sub("", line)
     if not line.strip():
         return Line(no, "", "blank", media=media)
     heading = HEADING_RE.match(line)

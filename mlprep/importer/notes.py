@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlprep.bank.schema import Question, build_question, question_id
 from mlprep.errors import MlprepError
+from mlprep.importer import difficulty
 from mlprep.importer.card import Card, clean_title
 from mlprep.importer.extract import extract
-from mlprep.importer.markdown import scan
+from mlprep.importer.markdown import ANSWER_MARK_RE, scan
 from mlprep.importer.topics import assign, slug
 
 
@@ -63,9 +65,41 @@ def _record(card: Card, file_name: str, topic: str, tags: list[str]) -> dict:
         "source": source,
         "media": list(dict.fromkeys(card.media)),
     }
+    if card.difficulty:
+        raw["difficulty"] = card.difficulty
     if card.unanswered:
         raw["unanswered"] = True
     return raw
+
+
+PLACEHOLDERS = frozenset(
+    "answer here|your answer here|add answer|add an answer|answer todo|todo|to do|tbd|tba|tbc|wip|"
+    "coming soon|fill in|fill me in|placeholder|xxx|n a|no answer yet|answer|pending".split("|")
+)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def is_placeholder(answer: str) -> bool:
+    """An answer that only promises one ("Answer here", "TODO", "TBD")."""
+    text = _TAGS.sub(" ", answer).lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return len(text) < 40 and (text in PLACEHOLDERS or text == "")
+
+
+def tidy(card: Card, symbols: dict[str, int]) -> None:
+    """What other people's lists add around a card: a difficulty marker in the question, an
+    ``**Answer**:`` label before the answer, a placeholder instead of one."""
+    card.question, card.difficulty = difficulty.take(card.question, symbols)
+    card.heading = difficulty.take(card.heading, symbols)[0]
+    if card.question.startswith("Explain: "):
+        card.question = "Explain: " + difficulty.take(card.question[9:], symbols)[0]
+    lines = card.answer.split("\n")
+    label = ANSWER_MARK_RE.match(lines[0]) if lines and lines[0] else None
+    if label and card.origin not in ("pair", "separator", "table", "cloze"):
+        lines[0] = label.group(1)
+        card.answer = "\n".join(lines).strip()
+    if card.kind != "cloze" and card.answer and is_placeholder(card.answer):
+        card.answer = ""
 
 
 def import_text(
@@ -75,6 +109,9 @@ def import_text(
     scanned = scan(text)
     found = extract(scanned)
     warnings = list(found.warnings)
+    symbols = difficulty.legend(text)
+    for card in found.cards:
+        tidy(card, symbols)
     questions: list[Question] = []
     schedules: dict[int, str] = {}
     ids: set[str] = set()
