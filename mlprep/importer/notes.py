@@ -72,6 +72,7 @@ def _record(card: Card, file_name: str, topic: str, tags: list[str]) -> dict:
     return raw
 
 
+ANKI_TEXT_HEADERS = ("#separator:", "#html:", "#notetype", "#deck", "#tags", "#columns:", "#guid")
 PLACEHOLDERS = frozenset(
     "answer here|your answer here|add answer|add an answer|answer todo|todo|to do|tbd|tba|tbc|wip|"
     "coming soon|fill in|fill me in|placeholder|xxx|n a|no answer yet|answer|pending".split("|")
@@ -108,18 +109,36 @@ def import_text(
     """Cards of a note's text as Question records."""
     scanned = scan(text)
     found = extract(scanned)
-    warnings = list(found.warnings)
     symbols = difficulty.legend(text)
     for card in found.cards:
         tidy(card, symbols)
+    name = slug(_title(scanned.lines)) or slug(Path(file_name).stem) or "note"
+    return to_questions(found.cards, list(found.warnings), scanned.front_matter, file_name, name, topic, tags)
+
+
+def to_questions(
+    cards: list[Card],
+    warnings: list[tuple[int, str]],
+    front_matter: dict,
+    file_name: str,
+    name: str,
+    topic: str | None = None,
+    tags: list[str] | None = None,
+    ids_given: dict[int, str] | None = None,
+) -> NoteImport:
+    """Cards (from a note or a deck) as validated Question records with ids, topics and tags.
+
+    ``ids_given``: card index -> an id the source carries (a deck exported by mlprep)."""
     questions: list[Question] = []
     schedules: dict[int, str] = {}
     ids: set[str] = set()
-    for card, (card_topic, card_tags) in zip(
-        found.cards, assign(found.cards, scanned.front_matter, topic, tags), strict=True
+    for k, (card, (card_topic, card_tags)) in enumerate(
+        zip(cards, assign(cards, front_matter, topic, tags), strict=True)
     ):
         record = _record(card, file_name, card_topic, card_tags)
-        if question_id(card.question) in ids:  # one front, two backs: the second id from both
+        if ids_given and k in ids_given:
+            record["id"] = ids_given[k]
+        elif question_id(card.question) in ids:  # one front, two backs: the second id from both
             n, qid = 0, question_id(f"{card.question}\n{card.answer}")
             while qid in ids:
                 n += 1
@@ -129,18 +148,28 @@ def import_text(
         if question is None:
             warnings.append((card.line, "skipped: " + "; ".join(msg for _, msg in problems)))
             continue
+        if question.id in ids:
+            warnings.append((card.line, f"skipped: the id {question.id} is used twice"))
+            continue
         ids.add(question.id)
         if card.schedule:
             schedules[len(questions)] = card.schedule
         questions.append(question)
-    name = slug(_title(scanned.lines)) or slug(Path(file_name).stem) or "note"
-    return NoteImport(Path(file_name), name, file_name, questions, warnings, schedules)
+    return NoteImport(Path(file_name), name, file_name, questions, sorted(warnings), schedules)
 
 
 def import_note(
     path: Path, topic: str | None = None, tags: list[str] | None = None, file_name: str | None = None
 ) -> NoteImport:
-    """Read and convert one note file; ``file_name``: how cards name it (default: its name)."""
-    result = import_text(read_note(path), file_name or Path(path).name, topic, tags)
+    """Read and convert one note file (or Anki's "Notes in Plain Text" export); ``file_name``:
+    how cards name it (default: its name)."""
+    text = read_note(path)
+    shown = file_name or Path(path).name
+    if text.startswith(ANKI_TEXT_HEADERS):
+        from mlprep.importer.anki import import_anki_text
+
+        result = import_anki_text(text, shown, topic, tags)
+    else:
+        result = import_text(text, shown, topic, tags)
     result.path = Path(path)
     return result
