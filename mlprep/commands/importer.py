@@ -30,7 +30,7 @@ def _warnings_json(note: NoteImport) -> list[dict]:
 def _print_warnings(note: NoteImport) -> None:
     for line, msg in note.warnings:
         err_console.print(
-            f"[yellow]skipped[/] {escape(str(note.path))}:{line}: {escape(msg)}", soft_wrap=True
+            f"[yellow]check[/] {escape(str(note.path))}:{line}: {escape(msg)}", soft_wrap=True
         )
 
 

@@ -44,7 +44,6 @@ BOLD_TITLE_RE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
 BOLD_RANK = 7  # a bold title ranks below every heading level
 _CONTENTS = re.compile(r"^\s*(?:table of contents|contents|toc|index|links|references|resources)\s*$", re.I)
 _LINK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[^\]]*\]\([^)]*\)|<https?://[^>]+>|https?://\S+)\s*[.,;]?\s*$")
-LONG_ANSWER = 1500  # characters: `--check` flags a longer answer (it floods the quiz screen)
 _LOOSE_SYNTAX = re.compile(r"::|==\S|\{\{|^\s*\?\??\s*$|<details|<!--SR:|^\s*>\s*\[!", re.I)
 LIST_MATCH_RATIO = 90  # a list question this close to a question answered elsewhere is the same one
 

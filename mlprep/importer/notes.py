@@ -72,6 +72,7 @@ def _record(card: Card, file_name: str, topic: str, tags: list[str]) -> dict:
     return raw
 
 
+LONG_ANSWER = 1500  # characters: an answer longer than this floods the quiz screen
 ANKI_TEXT_HEADERS = ("#separator:", "#html:", "#notetype", "#deck", "#tags", "#columns:", "#guid")
 PLACEHOLDERS = frozenset(
     "answer here|your answer here|add answer|add an answer|answer todo|todo|to do|tbd|tba|tbc|wip|"
@@ -152,6 +153,9 @@ def to_questions(
             warnings.append((card.line, f"skipped: the id {question.id} is used twice"))
             continue
         ids.add(question.id)
+        if len(question.answer) > LONG_ANSWER:
+            warnings.append((card.line, f"long answer: {len(question.answer):,} characters (over {LONG_ANSWER:,}), "
+                                        "more than a quiz screen holds; split the card or shorten it"))
         if card.schedule:
             schedules[len(questions)] = card.schedule
         questions.append(question)

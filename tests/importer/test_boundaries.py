@@ -99,3 +99,21 @@ def test_check_lists_lines_absorbed_into_an_answer_that_look_like_card_syntax(cl
     assert "looks like card syntax" in doc["skipped"][0]["message"]
     r = cli("import", "--check", note)
     assert "looks like card syntax" in r.output
+
+
+def test_check_flags_an_answer_over_1500_characters(cli, tmp_path):
+    note = tmp_path / "long.md"
+    long_answer = "A long answer sentence that goes on. " * 45  # about 1,665 characters
+    note.write_text(f"Q: What is short?\nA: Short.\n\nQ: What is long?\nA: {long_answer}\n", encoding="utf-8")
+    r = cli("import", "--check", note, "--json")
+    (doc,) = json.loads(r.stdout)["notes"]
+    flagged = [w for w in doc["skipped"] if "long answer" in w["message"]]
+    assert [w["line"] for w in flagged] == [4] and "1,6" in flagged[0]["message"]
+    r = cli("import", "--check", note)
+    assert "long answer" in r.output and "over 1,500" in r.output
+
+
+def test_the_users_notes_long_answers_are_flagged(cli, notes_dir):
+    r = cli("import", "--check", *sorted(notes_dir.glob("*.txt")), "--json")
+    flagged = [w for n in json.loads(r.stdout)["notes"] for w in n["skipped"] if "long answer" in w["message"]]
+    assert len(flagged) >= 10
