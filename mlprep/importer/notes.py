@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,17 +26,36 @@ class NoteImport:
     schedules: dict[int, str] = field(default_factory=dict)  # question index -> <!--SR:...--> text
 
 
+MAX_NOTE_BYTES = 10 * 1024 * 1024  # a note larger than this is not a note
+
+
 def read_note(path: Path) -> str:
-    """The note's text; a missing, binary or non-UTF-8 file is a user error naming it."""
+    """The note's text; a missing, special (device, FIFO), oversized, binary or non-UTF-8 file is
+    a user error naming it. Nothing is opened before it is known to be a regular file, so a FIFO
+    or ``/dev/zero`` cannot hang the import."""
     path = Path(path)
-    if not path.exists():
-        raise MlprepError("no such note file; check the path", path=path)
-    if path.is_dir():
-        raise MlprepError("is a folder; pass the note files (e.g. notes/*.md)", path=path)
     try:
-        data = path.read_bytes()
+        info = path.stat()
+    except FileNotFoundError:
+        raise MlprepError("no such note file; check the path", path=path) from None
     except OSError as exc:
         raise MlprepError(f"cannot read: {exc.strerror}", path=path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise MlprepError("is a folder; pass the note files (e.g. notes/*.md)", path=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise MlprepError("not a regular file (a device, pipe or socket); pass a note file", path=path)
+    if info.st_size > MAX_NOTE_BYTES:
+        raise MlprepError(
+            f"{info.st_size / 2**20:.1f} MB is too large for a note (limit {MAX_NOTE_BYTES // 2**20} MB); split it",
+            path=path,
+        )
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_NOTE_BYTES + 1)
+    except OSError as exc:
+        raise MlprepError(f"cannot read: {exc.strerror}", path=path) from None
+    if len(data) > MAX_NOTE_BYTES:
+        raise MlprepError(f"grew past {MAX_NOTE_BYTES // 2**20} MB while being read; split it", path=path)
     if b"\0" in data[:8192]:
         raise MlprepError("binary file, not a text note; pass Markdown or text notes", path=path)
     try:
