@@ -14,17 +14,28 @@ removing a bank never touches the progress database: its cards' history stays, a
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from mlprep.bank.loader import BANK_SUFFIXES, bank_files, bank_name, raise_first, validate_files
+from mlprep.bank.loader import (
+    BANK_SUFFIXES,
+    bank_files,
+    bank_name,
+    raise_first,
+    schema_digest,
+    validate_files,
+)
 from mlprep.bank.schema import Question
 from mlprep.errors import MlprepError
 from mlprep.fileio import atomic_write_text
-from mlprep.paths import bank_registry, content_dir, imported_banks_dir
+from mlprep.paths import bank_cache_dir, bank_registry, content_dir, imported_banks_dir
 
 REGISTRY_VERSION = 1
+KEEP_SELECTIONS = 8  # cached selections of banks kept (the library, with and without --bank ...)
 ORIGINS = ("bundled", "imported", "apkg")
 
 
@@ -103,11 +114,15 @@ def library(registry: Registry | None = None) -> list[LibraryBank]:
     registry = registry or Registry.load()
     found: list[LibraryBank] = []
     imported = imported_banks_dir()
-    if imported.is_dir():
-        for path in sorted(p for p in imported.glob("*") if p.suffix in BANK_SUFFIXES and p.is_file()):
-            entry = registry.banks.get(path.stem)
-            origin = entry.origin if entry else "imported"
-            found.append(LibraryBank(path.stem, path, origin, registry.enabled(path.stem), entry))
+    try:
+        with os.scandir(imported) as entries:  # no stat per file: a library may hold thousands
+            names = sorted(e.name for e in entries if e.name.endswith(BANK_SUFFIXES) and e.is_file())
+    except OSError:
+        names = []
+    for path in (imported / name for name in names):
+        entry = registry.banks.get(path.stem)
+        origin = entry.origin if entry else "imported"
+        found.append(LibraryBank(path.stem, path, origin, registry.enabled(path.stem), entry))
     bundled = content_dir("questions")
     if bundled.is_dir():
         for path in bank_files([bundled]):
@@ -181,6 +196,59 @@ def load_library(
     A card in two banks (a note imported into the library that is also bundled) is read once,
     from the first; retired cards (gone from their note) are left out unless ``retired``.
     """
-    questions, problems = validate_files(bank_pairs(extra, only), first_wins=not only)
-    raise_first(problems)
+    pairs = bank_pairs(extra, only)
+    key = _signature(pairs, not only)
+    questions = _cached(key)
+    if questions is None:
+        questions, problems = validate_files(pairs, first_wins=not only)
+        raise_first(problems)
+        _store(key, questions)
     return [q for q in questions if retired or not q.retired]
+
+
+# One cache for the whole set of banks a command reads, keyed by each file's path, size and
+# modification time: with a thousand imported banks, reading and hashing every file (what the
+# per-file cache needs) costs more than the 0.5 s the quiz has to show its first card.
+
+
+def _signature(pairs: list[tuple[Path, str]], first_wins: bool) -> str | None:
+    digest = hashlib.sha1(schema_digest() + (b"1" if first_wins else b"0"))
+    for path, name in pairs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        digest.update(f"{os.path.abspath(path)}|{name}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+_FIELDS = [f.name for f in dataclasses.fields(Question)]
+
+
+def _cache_file(key: str) -> Path:
+    return bank_cache_dir() / f"selection-{key[:24]}.json"
+
+
+def _cached(key: str | None) -> list[Question] | None:
+    if key is None:
+        return None
+    try:
+        data = json.loads(_cache_file(key).read_text(encoding="utf-8"))
+        if data.get("key") != key or data.get("fields") != _FIELDS:
+            return None
+        return [Question(*row) for row in data["questions"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _store(key: str | None, questions: list[Question]) -> None:
+    if key is None:
+        return
+    records = [dataclasses.astuple(q) for q in questions]  # rows: half the JSON of mappings
+    try:
+        atomic_write_text(_cache_file(key), json.dumps({"key": key, "fields": _FIELDS, "questions": records}))
+        older = sorted(_cache_file(key).parent.glob("selection-*.json"), key=lambda p: p.stat().st_mtime)
+        for stale in older[:-KEEP_SELECTIONS]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed

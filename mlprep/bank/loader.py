@@ -132,7 +132,7 @@ def parse_bank_text(text: str, path: str) -> tuple[list[Question], list[Problem]
 
 
 @cache
-def _schema_digest() -> bytes:
+def schema_digest() -> bytes:
     return hashlib.sha1(Path(schema.__file__).read_bytes()).digest()
 
 
@@ -165,7 +165,7 @@ def load_file(path: Path, bank: str | None = None) -> tuple[list[Question], list
     except OSError as exc:
         raise MlprepError(f"cannot read: {exc.strerror}", path=path) from None
     name = bank or Path(path).stem
-    digest = hashlib.sha1(raw + _schema_digest()).hexdigest()
+    digest = hashlib.sha1(raw + schema_digest()).hexdigest()
     cached = _read_cache(path, digest)
     if cached is not None:
         for q in cached:

@@ -70,12 +70,15 @@ def _reworded(new: Question, candidates: list[Question]) -> Question | None:
     return best
 
 
-def _free_id(q: Question, blocked: set[str], bank: str) -> str:
-    if q.id not in blocked:
+def _free_id(q: Question, blocked: tuple[set[str], ...], bank: str) -> str:
+    def taken(candidate: str) -> bool:
+        return any(candidate in ids for ids in blocked)
+
+    if not taken(q.id):
         return q.id
     n = 1
     candidate = question_id(f"{bank} {q.question}")
-    while candidate in blocked:
+    while taken(candidate):
         n += 1
         candidate = question_id(f"{bank} {n} {q.question}")
     return candidate
@@ -109,13 +112,25 @@ def merge(
             same = all(getattr(q, name) == getattr(previous, name) for name in COMPARED)
             status = "kept" if same else "changed"
         else:
-            q.id = _free_id(q, taken | assigned | used, bank)
+            q.id = _free_id(q, (taken, assigned, used), bank)
             status = "added"
         assigned.add(q.id)
         changes.append(Change(status, q.id, q.question))
     retired = [replace(o, retired=True) for o in old if o.id not in used]
     changes.extend(Change("retired", o.id, o.question) for o in old if o.id not in used and not o.retired)
     return changes, retired
+
+
+class _Others(set):
+    """The ids a note may not take: every existing id but its own old ones, and those given out
+    in this run; a view, so that it is not rebuilt for every note."""
+
+    def __init__(self, existing: set[str], own: set[str], assigned: set[str]):
+        super().__init__()
+        self.existing, self.own, self.assigned = existing, own, assigned
+
+    def __contains__(self, qid: object) -> bool:
+        return (qid in self.existing and qid not in self.own) or qid in self.assigned
 
 
 def plan(
@@ -144,7 +159,7 @@ def plan(
         foreign = [q for q in held if _source(q)[0] != note.file]
         new = [replace(q) for q in note.questions]
         # a note may reuse its own old ids, never another bank's (nor one given out in this run)
-        changes, retired = merge(new, old, (existing_ids - {q.id for q in old}) | assigned, path.stem)
+        changes, retired = merge(new, old, _Others(existing_ids, {q.id for q in old}, assigned), path.stem)
         assigned |= {q.id for q in new}
         plans.append(BankPlan(note, path, new + retired + foreign, changes))
     return plans

@@ -105,7 +105,13 @@ def _now() -> str:
 
 def _write(plans: list[BankPlan]) -> None:
     for p in plans:
-        write_bank(p.path, dump_bank(p.questions, p.note.file))
+        text = dump_bank(p.questions, p.note.file)
+        try:
+            if p.path.read_text(encoding="utf-8") == text:
+                continue  # unchanged: leave the file (and every cache keyed by it) alone
+        except (OSError, UnicodeDecodeError):
+            pass
+        write_bank(p.path, text)
 
 
 def _register(registry: Registry, plans: list[BankPlan], sources: dict[str, Source], topic: str | None, tags: list[str]) -> None:

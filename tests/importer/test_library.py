@@ -177,3 +177,17 @@ def test_the_same_notes_bundled_and_imported_are_read_once(cli, notes_dir):
     after = questions(cli)
     assert len({q["id"] for q in after}) == len(after)
     assert len(after) >= before
+
+
+def test_the_library_cache_sees_an_edited_bank_and_unchanged_imports_rewrite_nothing(cli, tmp_path, mlprep_home):
+    note = write(tmp_path)
+    cli("import", note)
+    bank = mlprep_home / "banks" / "imported" / "interview-notes.yaml"
+    assert len(questions(cli, "--from-bank", "interview-notes")) == 2  # fills the cache
+    before = bank.stat().st_mtime_ns
+    r = cli("import", note, "--json")
+    assert json.loads(r.stdout)["banks"][0]["kept"] and bank.stat().st_mtime_ns == before
+    items = yaml.safe_load(bank.read_text(encoding="utf-8"))
+    items[0]["question"] = "What does dropout do at training time?"
+    bank.write_text(yaml.safe_dump(items, sort_keys=False), encoding="utf-8")
+    assert "What does dropout do at training time?" in [q["question"] for q in questions(cli)]
