@@ -85,8 +85,8 @@ def _report_plans(outcome: Outcome, dry_run: bool, as_json: bool) -> None:
         }
         if outcome.seeded:
             document["schedules_imported"] = outcome.seeded
-        if outcome.unchanged or outcome.missing:
-            document.update(unchanged=outcome.unchanged, missing=outcome.missing)
+        if outcome.unchanged or outcome.missing or outcome.gone:
+            document.update(unchanged=outcome.unchanged, missing=outcome.missing, retired_banks=outcome.gone)
         print_json(document)
         return
     verb = "would write" if dry_run else "wrote"
@@ -112,6 +112,8 @@ def _report_plans(outcome: Outcome, dry_run: bool, as_json: bool) -> None:
         err_console.print(f"[yellow]gone:[/] {escape(root)} (remembered source no longer has notes); skipped", soft_wrap=True)
     if outcome.unchanged:
         console.print(f"{len(outcome.unchanged)} note(s) unchanged since the last import")
+    for name in outcome.gone:
+        console.print(f"{escape(name)}: its note was deleted; its cards are retired (history kept)", soft_wrap=True)
     if outcome.seeded:
         console.print(f"{outcome.seeded} card(s) keep the schedule their note carried (<!--SR:...-->)")
     if dry_run or not plans:

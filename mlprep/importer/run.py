@@ -42,6 +42,7 @@ class Outcome:
     unchanged: list[str] = field(default_factory=list)  # --sync: sources left alone
     missing: list[str] = field(default_factory=list)  # --sync: remembered roots that are gone
     seeded: int = 0  # cards given the schedule their note carried
+    gone: list[str] = field(default_factory=list)  # --sync: banks whose note was deleted (cards retired)
 
     @property
     def cards(self) -> int:
@@ -187,10 +188,37 @@ def sync(*, dry_run: bool = False) -> Outcome:
                 unchanged.append(key)
                 continue
             todo.setdefault((config.get("topic"), tuple(config.get("tags") or [])), []).append(source)
+    gone = _retire_deleted(registry, dry_run)
     notes: list[NoteImport] = []
     plans: list[BankPlan] = []
     for (topic, tags), sources in todo.items():
         done = _run(sources, topic, list(tags), None, dry_run, registry)
         notes += done.notes
         plans += done.plans
-    return Outcome(notes, plans, imported_banks_dir(), True, unchanged, missing)
+    return Outcome(notes, plans, imported_banks_dir(), True, unchanged, missing, gone=gone)
+
+
+def _retire_deleted(registry: Registry, dry_run: bool) -> list[str]:
+    """Banks whose note was deleted from a remembered folder: every card retired (kept with its
+    history, never asked). Returns their names."""
+    from dataclasses import replace
+
+    from mlprep.bank.loader import load_file
+
+    gone = []
+    for name, entry in sorted(registry.banks.items()):
+        if entry.origin == "bundled" or not entry.source or Path(entry.source).exists():
+            continue
+        if entry.root not in registry.sources or not Path(entry.root).is_dir():
+            continue  # a single remembered file that is gone is reported as missing instead
+        path = imported_banks_dir() / f"{name}.yaml"
+        if not path.is_file():
+            continue
+        questions, problems = load_file(path, name)
+        if problems or all(q.retired for q in questions):
+            continue
+        gone.append(name)
+        if not dry_run:
+            note_file = str((questions[0].source or {}).get("file", "")) if questions else ""
+            write_bank(path, dump_bank([replace(q, retired=True) for q in questions], note_file))
+    return gone

@@ -191,3 +191,16 @@ def test_the_library_cache_sees_an_edited_bank_and_unchanged_imports_rewrite_not
     items[0]["question"] = "What does dropout do at training time?"
     bank.write_text(yaml.safe_dump(items, sort_keys=False), encoding="utf-8")
     assert "What does dropout do at training time?" in [q["question"] for q in questions(cli)]
+
+
+def test_sync_retires_the_cards_of_a_deleted_note(cli, tmp_path):
+    vault = tmp_path / "vault"
+    write(vault, "a.md", "# Alpha\n\nQ: What is alpha?\nA: The first letter.\n")
+    write(vault, "b.md", "# Beta\n\nQ: What is beta?\nA: The second letter.\n")
+    cli("import", vault)
+    (vault / "b.md").unlink()
+    doc = json.loads(cli("import", "--sync", "--json").stdout)
+    assert doc["retired_banks"] == ["beta"]
+    assert not questions(cli, "--from-bank", "beta") and banks(cli)["beta"]["retired"] == 1
+    doc = json.loads(cli("import", "--sync", "--json").stdout)
+    assert "retired_banks" not in doc or doc["retired_banks"] == []
