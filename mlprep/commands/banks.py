@@ -17,6 +17,14 @@ app = typer.Typer(help="The library of banks: list, disable, enable, remove.", n
 NameArgument = Annotated[str, typer.Argument(help="The bank's name, as `mlprep banks` lists it.", show_default=False)]
 
 
+def _local(stamp: str) -> str:
+    """An ISO-8601 UTC time as local ``YYYY-MM-DD HH:MM`` (blank when there is none)."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
 @app.callback(invoke_without_command=True)
 def list_banks(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List every bank: name, origin (bundled/imported/apkg), cards, due today, source, last import."""
@@ -37,8 +45,7 @@ def list_banks(ctx: typer.Context, as_json: JsonOption = False) -> None:
     for row in rows:
         name = escape(row["name"]) + ("" if row["enabled"] else " [dim](disabled)[/]")
         cards = str(row["cards"]) + (f" [dim]+{row['retired']} retired[/]" if row["retired"] else "")
-        table.add_row(name, row["origin"], cards, str(row["due"]), escape(row["source"]),
-                      row["last_import"][:16].replace("T", " "))
+        table.add_row(name, row["origin"], cards, str(row["due"]), escape(row["source"]), _local(row["last_import"]))
     console.print(table)
     enabled = [r for r in rows if r["enabled"]]
     console.print(f"{len(enabled)} of {len(rows)} banks enabled, {sum(r['cards'] for r in enabled)} cards")
