@@ -14,6 +14,7 @@ import typer.core
 from rich.markup import escape
 
 from mlprep import __version__
+from mlprep.commands import banks as banks_cmd
 from mlprep.commands import drills as drills_cmd
 from mlprep.commands import explore as explore_cmd
 from mlprep.commands import export as export_cmd
@@ -78,6 +79,7 @@ app.command("export")(export_cmd.export)
 app.command("unsuspend")(quiz_cmd.unsuspend)
 app.add_typer(questions_cmd.app, name="questions")
 app.command("import")(importer_cmd.import_notes)
+app.add_typer(banks_cmd.app, name="banks")
 app.command("drills")(drills_cmd.list_drills)
 app.command("drill")(drills_cmd.start_drill)
 app.command("grade")(drills_cmd.grade)

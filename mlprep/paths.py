@@ -57,8 +57,13 @@ def bank_cache_dir() -> Path:
 
 
 def imported_banks_dir() -> Path:
-    """Where `mlprep import` writes banks without ``--out``."""
+    """The user's library of imported banks: where `mlprep import` writes without ``--out``."""
     return user_home() / "banks" / "imported"
+
+
+def bank_registry() -> Path:
+    """The registry of the library's banks (origin, source, last import, enabled), as JSON."""
+    return user_home() / "banks" / "registry.json"
 
 
 def runs_dir() -> Path:

@@ -56,7 +56,7 @@ def bank_files(paths: list[Path] | None = None) -> list[Path]:
     return found
 
 
-def _bank_name(path: Path, roots: list[Path]) -> str:
+def bank_name(path: Path, roots: list[Path]) -> str:
     for root in roots:
         root = Path(root)
         if root.is_dir():
@@ -132,7 +132,7 @@ def parse_bank_text(text: str, path: str) -> tuple[list[Question], list[Problem]
 
 
 @cache
-def _schema_digest() -> bytes:
+def schema_digest() -> bytes:
     return hashlib.sha1(Path(schema.__file__).read_bytes()).digest()
 
 
@@ -166,7 +166,7 @@ def load_file(path: Path, bank: str | None = None) -> tuple[list[Question], list
     except OSError as exc:
         raise MlprepError(f"cannot read: {exc.strerror}", path=path) from None
     name = bank or Path(path).stem
-    digest = hashlib.sha1(raw + _schema_digest()).hexdigest()
+    digest = hashlib.sha1(raw + schema_digest()).hexdigest()
     cached = _read_cache(path, digest)
     if cached is not None:
         for q in cached:
@@ -190,16 +190,25 @@ def validate(paths: list[Path] | None = None) -> tuple[list[Question], list[Prob
     Besides per-question checks this reports ids used twice (in one file or across files).
     """
     roots = list(paths) if paths else [content_dir("questions")]
-    files = bank_files(roots)
+    return validate_files([(path, bank_name(path, roots)) for path in bank_files(roots)])
+
+
+def validate_files(
+    files: list[tuple[Path, str]], *, first_wins: bool = False
+) -> tuple[list[Question], list[Problem]]:
+    """Load these (bank file, bank name) pairs in order; ``first_wins``: an id seen before is
+    skipped quietly (the same card in the library and in a bundled bank), not a problem."""
     all_questions: list[Question] = []
     all_problems: list[Problem] = []
     seen: dict[str, str] = {}  # id -> the file that used it first
-    for path in files:
-        questions, problems = load_file(path, _bank_name(path, roots))
+    for path, name in files:
+        questions, problems = load_file(path, name)
         all_problems.extend(problems)
         dup_lines: _Lines | None = None
         for q in questions:
             if q.id in seen:
+                if first_wins:
+                    continue
                 if dup_lines is None:
                     dup_lines = _Lines(path.read_text(encoding="utf-8"))
                 line = dup_lines.line(q.position, "id")
@@ -211,12 +220,8 @@ def validate(paths: list[Path] | None = None) -> tuple[list[Question], list[Prob
     return all_questions, all_problems
 
 
-def load_questions(paths: list[Path] | None = None) -> list[Question]:
-    """All questions in the banks under ``paths`` (bundled banks by default).
-
-    Any problem is a user error naming the first file:line; ``mlprep questions validate`` lists all.
-    """
-    questions, problems = validate(paths)
+def raise_first(problems: list[Problem]) -> None:
+    """Any problem is a user error naming the first file:line."""
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         first = problems[0]
@@ -225,4 +230,13 @@ def load_questions(paths: list[Path] | None = None) -> list[Question]:
             path=first.path,
             line=first.line,
         )
+
+
+def load_questions(paths: list[Path] | None = None) -> list[Question]:
+    """All questions in the banks under ``paths`` (bundled banks by default).
+
+    Any problem is a user error naming the first file:line; ``mlprep questions validate`` lists all.
+    """
+    questions, problems = validate(paths)
+    raise_first(problems)
     return questions

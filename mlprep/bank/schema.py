@@ -44,6 +44,7 @@ FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "media": _STR_LIST,
     "rubric": ((dict,), "a mapping with `points` and `misconceptions`"),
     "parts": ((list,), "a list of {part, answer} mappings"),
+    "retired": ((bool,), "true or false"),
 }
 SOURCE_KEYS = {"file", "line", "heading"}
 RUBRIC_KEYS = {"points", "misconceptions"}
@@ -221,6 +222,7 @@ class Question:
     media: list[str] = field(default_factory=list)
     rubric: Rubric | None = None  # how a typed answer is judged (open questions of the curated banks)
     parts: list[CasePart] = field(default_factory=list)  # a case's ordered parts, revealed one at a time
+    retired: bool = False  # gone from its note: kept (with its history) but never asked
     bank: str = ""  # the bank it was loaded from (relative path without suffix); not stored in YAML
     position: int = 0  # index within its bank file, for locating it again; not stored in YAML
 
@@ -250,6 +252,8 @@ class Question:
             d["rubric"] = self.rubric.to_dict()
         if self.parts:
             d["parts"] = [{"part": p.part, "answer": p.answer} for p in self.parts]
+        if self.retired:
+            d["retired"] = True
         if with_bank:
             d["bank"] = self.bank
         return d
@@ -384,5 +388,6 @@ def build_question(
         media=list(data.get("media") or []),
         rubric=rubric,
         parts=parts,
+        retired=bool(data.get("retired")),
     )
     return q, []

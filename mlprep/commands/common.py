@@ -18,7 +18,15 @@ BankOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--bank",
-        help="A bank file or folder to use instead of the bundled banks (repeatable).",
+        help="Also read this bank file or folder, for this run (repeatable).",
+        show_default=False,
+    ),
+]
+OnlyBankOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--only-bank",
+        help="Read only this bank file or folder, not the library (repeatable).",
         show_default=False,
     ),
 ]
@@ -34,6 +42,7 @@ FILTER_OPTIONS: dict[str, Any] = {
     "source": Annotated[str | None, typer.Option("--source", help="Only questions imported from a note whose path contains this text.")],
     "search": Annotated[str | None, typer.Option("--search", "-s", help="Only questions whose text contains all these words.")],
     "bank": BankOption,
+    "only_bank": OnlyBankOption,
 }
 
 
@@ -52,14 +61,19 @@ class Selection:
             raise typer.BadParameter(str(exc)) from None
 
     def questions(self) -> list[Question]:
-        from mlprep.bank.loader import load_questions  # YAML is only needed once a command runs
-
         flt = self.filter()
-        return flt.apply(load_questions(self.values["bank"] or None))
+        return flt.apply(load_banks(self.values["bank"], self.values["only_bank"]))
+
+
+def load_banks(bank: list[Path] | None, only_bank: list[Path] | None) -> list[Question]:
+    """The library's enabled banks plus ``--bank``, or only the ``--only-bank`` ones."""
+    from mlprep.bank.library import load_library  # YAML is only needed once a command runs
+
+    return load_library(bank or None, only_bank or None)
 
 
 def with_selection(command: Callable) -> Callable:
-    """Give ``command`` the shared filter and ``--bank`` options; it receives them as ``selection``."""
+    """Give ``command`` the shared filter and ``--bank`` / ``--only-bank`` options; it receives them as ``selection``."""
     signature = inspect.signature(command, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "selection"]
     added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)

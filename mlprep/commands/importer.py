@@ -10,17 +10,15 @@ from rich.markup import escape
 
 from mlprep.commands.common import JsonOption
 from mlprep.commands.views.console import console, err_console, print_json
-from mlprep.errors import MlprepError
-from mlprep.paths import imported_banks_dir
 
 if TYPE_CHECKING:  # the engine is imported when the command runs, to keep `mlprep --help` fast
-    from mlprep.importer.merge import BankPlan
     from mlprep.importer.notes import NoteImport
+    from mlprep.importer.run import Outcome
 
 STATUS_MARKS = {
     "added": "[green]+[/]",
     "changed": "[yellow]~[/]",
-    "removed": "[red]-[/]",
+    "retired": "[red]-[/]",
     "kept": "[dim]=[/]",
 }
 
@@ -32,7 +30,7 @@ def _warnings_json(note: NoteImport) -> list[dict]:
 def _print_warnings(note: NoteImport) -> None:
     for line, msg in note.warnings:
         err_console.print(
-            f"[yellow]skipped[/] {escape(str(note.path))}:{line}: {escape(msg)}", soft_wrap=True
+            f"[yellow]check[/] {escape(str(note.path))}:{line}: {escape(msg)}", soft_wrap=True
         )
 
 
@@ -62,33 +60,44 @@ def _report_check(notes: list[NoteImport], as_json: bool) -> None:
             text = escape(q.question.splitlines()[0][:100])
             console.print(f"  {line:>5}  {q.kind:<5} {q.topic:<22} {text}{flag}", soft_wrap=True)
         for line, msg in note.warnings:
-            console.print(f"  {line:>5}  [yellow]skipped[/] {escape(msg)}", soft_wrap=True)
+            console.print(f"  {line:>5}  [yellow]check[/] {escape(msg)}", soft_wrap=True)
 
 
-def _report_plans(plans: list[BankPlan], out: Path, dry_run: bool, as_json: bool) -> None:
+def _report_plans(outcome: Outcome, dry_run: bool, as_json: bool) -> None:
+    plans, out = outcome.plans, outcome.out
     if as_json:
-        print_json(
-            {
-                "out": str(out),
-                "dry_run": dry_run,
-                "banks": [
-                    {
-                        "note": str(p.note.path),
-                        "bank": str(p.path),
-                        "questions": len(p.questions),
-                        **{status: p.ids(status) for status in STATUS_MARKS},
-                    }
-                    for p in plans
-                ],
-                "skipped": [w for p in plans for w in _warnings_json(p.note)],
-            }
-        )
+        document = {
+            "out": str(out),
+            "library": outcome.library,
+            "dry_run": dry_run,
+            "banks": [
+                {
+                    "note": str(p.note.path),
+                    "bank": str(p.path),
+                    "name": p.path.stem,
+                    "questions": sum(not q.retired for q in p.questions),
+                    **{status: p.ids(status) for status in STATUS_MARKS},
+                }
+                for p in plans
+            ],
+            "skipped": [w for n in outcome.notes for w in _warnings_json(n)],
+            "no_cards": [str(n.path) for n in outcome.notes if not n.questions],
+        }
+        if outcome.seeded:
+            document["schedules_imported"] = outcome.seeded
+        if outcome.unchanged or outcome.missing or outcome.gone:
+            document.update(unchanged=outcome.unchanged, missing=outcome.missing, retired_banks=outcome.gone)
+        print_json(document)
         return
     verb = "would write" if dry_run else "wrote"
+    for note in outcome.notes:
+        if not note.questions:
+            err_console.print(f"[yellow]no cards in[/] {escape(str(note.path))}; nothing written for it", soft_wrap=True)
     for p in plans:
         counts = ", ".join(f"{len(p.ids(s))} {s}" for s in STATUS_MARKS)
+        asked = sum(not q.retired for q in p.questions)
         console.print(
-            f"{escape(str(p.note.path))} -> {verb} {escape(str(p.path))}: {len(p.questions)} questions ({counts})",
+            f"{escape(str(p.note.path))} -> {verb} {escape(str(p.path))}: {asked} questions ({counts})",
             soft_wrap=True,
         )
         if dry_run:
@@ -99,35 +108,68 @@ def _report_plans(plans: list[BankPlan], out: Path, dry_run: bool, as_json: bool
                         f"  {STATUS_MARKS[change.status]} {change.id}  {text}", soft_wrap=True
                     )
         _print_warnings(p.note)
-    if not dry_run and plans:
-        console.print(f"Use them with: mlprep questions --bank {escape(str(out))}", soft_wrap=True)
+    for root in outcome.missing:
+        err_console.print(f"[yellow]gone:[/] {escape(root)} (remembered source no longer has notes); skipped", soft_wrap=True)
+    if outcome.unchanged:
+        console.print(f"{len(outcome.unchanged)} note(s) unchanged since the last import")
+    for name in outcome.gone:
+        console.print(f"{escape(name)}: its note was deleted; its cards are retired (history kept)", soft_wrap=True)
+    if outcome.seeded:
+        console.print(f"{outcome.seeded} card(s) keep the schedule their note carried (<!--SR:...-->)")
+    if dry_run or not plans:
+        return
+    if outcome.library:
+        console.print("In your library: `mlprep quiz` asks them, `mlprep banks` lists them.", soft_wrap=True)
+    else:
+        console.print(f"Use them with: mlprep quiz --bank {escape(str(out))}", soft_wrap=True)
+
+
+def _seed(outcome: Outcome, dry_run: bool) -> None:
+    """Carry the plugin's <!--SR:...--> schedules over to cards this library has not seen yet."""
+    schedules = outcome.schedules()
+    if dry_run or not schedules:
+        return
+    from datetime import datetime
+
+    from mlprep.quiz.scheduler import seed_schedules
+    from mlprep.store import open_store
+
+    with open_store() as store:
+        outcome.seeded = seed_schedules(store, schedules, datetime.now().astimezone())
 
 
 def import_notes(
     notes: Annotated[
-        list[Path],
-        typer.Argument(help="Note files: Markdown or Obsidian, any ending.", show_default=False),
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="Note files or folders (read recursively): Markdown or Obsidian notes, any ending; Anki .apkg decks.",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
             "-o",
-            help="Folder for the banks, one per note (default: $MLPREP_HOME/banks/imported).",
+            help="Write the banks into this folder instead of your library (not remembered, not in `mlprep quiz` unless --bank).",
             show_default=False,
         ),
     ] = None,
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="List the cards and the skipped suspicious lines; write nothing."
+            "--check", help="List the cards and the suspicious lines; write nothing."
         ),
     ] = False,
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", help="Show what would be added, changed, removed or kept; write nothing."
+            "--dry-run", help="Show what would be added, changed, retired or kept; write nothing."
         ),
+    ] = False,
+    sync: Annotated[
+        bool,
+        typer.Option("--sync", help="Re-import every remembered source whose notes changed."),
     ] = False,
     topic: Annotated[
         str | None,
@@ -138,33 +180,26 @@ def import_notes(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import notes into question banks: Q:/A: pairs, question lists, sections, clozes, tables, ::."""
-    from mlprep.importer.bankfile import dump_bank, existing_banks, write_bank
-    from mlprep.importer.merge import plan
-    from mlprep.importer.notes import import_note
+    """Import notes into your library of banks: Q:/A: pairs, question lists, sections, clozes, tables, ::, Anki decks."""
+    from mlprep.importer import run
 
-    names = [Path(p).name for p in notes]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise MlprepError(
-            f"two notes share the file name {twice[0]!r}; import them into different --out folders"
-        )
-    imported = [import_note(Path(p), topic, list(tag or [])) for p in notes]
-    total = sum(len(n.questions) for n in imported)
+    if sync:
+        if notes or out or check:
+            raise typer.BadParameter("--sync re-imports the remembered sources; give no notes, --out or --check with it")
+        outcome = run.sync(dry_run=dry_run)
+        _seed(outcome, dry_run)
+        _report_plans(outcome, dry_run, as_json)
+        return
+    if not notes:
+        raise typer.BadParameter("give note files or folders to import (or --sync)")
     if check:
+        imported = run.check_paths(list(notes), topic, list(tag or []))
         _report_check(imported, as_json)
+        total = sum(len(n.questions) for n in imported)
     else:
-        out_dir = out or imported_banks_dir()
-        with_cards = [n for n in imported if n.questions]
-        for note in imported:
-            if not note.questions and not as_json:
-                err_console.print(
-                    f"[yellow]no cards in[/] {escape(str(note.path))}; nothing written for it"
-                )
-        plans = plan(with_cards, out_dir, existing_banks(out_dir))
-        if not dry_run:
-            for p in plans:
-                write_bank(p.path, dump_bank(p.questions, p.note.path.name))
-        _report_plans(plans, out_dir, dry_run, as_json)
+        outcome = run.import_paths(list(notes), topic, list(tag or []), out=out, dry_run=dry_run)
+        _seed(outcome, dry_run)
+        _report_plans(outcome, dry_run, as_json)
+        total = outcome.cards
     if total == 0:
         raise typer.Exit(1)

@@ -9,7 +9,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mlprep.commands.common import BankOption, JsonOption, Selection, with_selection
+from mlprep.commands.common import (
+    BankOption,
+    JsonOption,
+    OnlyBankOption,
+    Selection,
+    load_banks,
+    with_selection,
+)
 from mlprep.commands.views.console import console, err_console, print_json
 from mlprep.errors import MlprepError
 
@@ -56,13 +63,13 @@ def list_questions(
 def show(
     question_id: Annotated[str, typer.Argument(help="The question's id (see `mlprep questions`).")],
     bank: BankOption = None,
+    only_bank: OnlyBankOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show one question with its answer."""
-    from mlprep.bank.loader import load_questions
     from mlprep.commands.views.question import render_question
 
-    for q in load_questions(bank or None):
+    for q in load_banks(bank, only_bank):
         if q.id == question_id:
             if as_json:
                 print_json(q.to_dict())

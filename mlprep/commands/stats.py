@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from mlprep.commands.common import BankOption, JsonOption
+from mlprep.commands.common import BankOption, JsonOption, OnlyBankOption, load_banks
 from mlprep.commands.views.console import console, print_json
 
 _SHADES = [("·", "grey37"), ("▪", "green4"), ("▪", "green3"), ("■", "green1"), ("■", "bold bright_green")]
@@ -44,14 +44,13 @@ def _percent(x: float | None) -> str:
     return "-" if x is None else f"{x:.0%}"
 
 
-def stats(bank: BankOption = None, as_json: JsonOption = False,
+def stats(bank: BankOption = None, only_bank: OnlyBankOption = None, as_json: JsonOption = False,
           weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks shown in the calendar.")] = 16) -> None:
     """Reviews, retention (30 days), streak, due forecast, mastery per topic, hardest cards, drills."""
-    from mlprep.bank.loader import load_questions
     from mlprep.quiz.stats import compute
     from mlprep.store import open_store
 
-    questions = load_questions(bank or None)
+    questions = load_banks(bank, only_bank)
     now = datetime.now().astimezone()
     with open_store() as store:
         data = compute(store, now, questions, weeks=weeks)

@@ -13,7 +13,7 @@ TASK_VERBS = frozenset(
     "write implement debug design build code explain describe derive compare prove define "
     "calculate compute estimate sketch discuss".split()
 )
-_NUMBER_PREFIX = re.compile(r"^\s*\d+[.)]\s+")
+_NUMBER_PREFIX = re.compile(r"^\s*(?:\d+[.)]|(?:Q|Question)\s*\d+\s*[:.)])\s+", re.I)
 _EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 
 
@@ -26,6 +26,10 @@ class Card:
     origin: str  # qa, followup, list, heading, explain, separator, pair, cloze, table, details
     kind: str = "open"
     media: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # ``#flashcards/...`` tags written on the card
+    schedule: str = ""  # the plugin's <!--SR:...--> schedule that follows the card, if any
+    difficulty: int | None = None  # 1-3 when the note marks it ("👶", "(hard)")
+    section: str = ""  # the nearest Markdown heading above it (a bold title is not one)
 
     @property
     def unanswered(self) -> bool:

@@ -19,6 +19,7 @@ next one. Then:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -27,12 +28,23 @@ from rapidfuzz import fuzz
 
 from mlprep.bank.schema import normalise_text
 from mlprep.importer.card import QUESTION_WORDS, Card, clean_title, first_word, looks_like_question
-from mlprep.importer.inline import ITEM_RE, InlineFinder
+from mlprep.importer.inline import (
+    ITEM_RE,
+    InlineFinder,
+    is_details,
+    split_pair,
+    table_columns,
+    to_cloze,
+)
 from mlprep.importer.markdown import ANSWER_MARK_RE, QUESTION_MARK_RE, Scan
+from mlprep.importer.spans import mask, protected_spans
 
 INLINE_ANSWER_RE = re.compile(r"\s(?:\*\*|__)?A(?:\*\*|__)?:(?:\*\*|__)?\s")
 BOLD_TITLE_RE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
 BOLD_RANK = 7  # a bold title ranks below every heading level
+_CONTENTS = re.compile(r"^\s*(?:table of contents|contents|toc|index|links|references|resources)\s*$", re.I)
+_LINK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[^\]]*\]\([^)]*\)|<https?://[^>]+>|https?://\S+)\s*[.,;]?\s*$")
+_LOOSE_SYNTAX = re.compile(r"::|==\S|\{\{|^\s*\?\??\s*$|<details|<!--SR:|^\s*>\s*\[!", re.I)
 LIST_MATCH_RATIO = 90  # a list question this close to a question answered elsewhere is the same one
 
 
@@ -58,6 +70,7 @@ class _Extractor:
         self.warnings: list[tuple[int, str]] = list(scan.warnings)
         self.cards: list[Card] = []
         self.bold = {i for i in range(len(self.lines)) if self._is_bold_title(i)}
+        self.starts = self._card_starts()
         self.nearest: list[str] = []
         current = ""
         for i in range(len(self.lines)):
@@ -76,7 +89,58 @@ class _Extractor:
         return alone_before and alone_after
 
     def is_q(self, i: int) -> bool:
-        return self.lines[i].kind == "text" and bool(QUESTION_MARK_RE.match(self.lines[i].text))
+        line = self.lines[i]
+        return line.kind == "text" and (line.mark == "callout-q" or bool(QUESTION_MARK_RE.match(line.text)))
+
+    def _marker(self, i: int) -> bool:
+        text = self.lines[i].text
+        return bool(QUESTION_MARK_RE.match(text) or ANSWER_MARK_RE.match(text))
+
+    def _card_starts(self) -> set[int]:
+        """Lines where some card syntax begins: a ``Q:`` unit's answer ends before any of them.
+
+        ``::`` / ``:::`` lines, the first line of a ``?`` / ``??`` card's front, a Question/Answer
+        table, ``<details>``, a callout, a paragraph holding a cloze, and the line after a
+        ``<!--SR:…-->`` schedule comment (which ends the card it follows).
+        """
+        lines, starts = self.lines, set()
+        para_start = None
+        for i, line in enumerate(lines):
+            if line.kind != "text":
+                para_start = None
+                if line.mark in ("callout-q", "after-callout"):
+                    starts.add(i)
+                if line.schedule and i + 1 < len(lines):
+                    starts.add(i + 1)
+                continue
+            if para_start is None:
+                para_start = i
+            text = line.text
+            if line.mark in ("callout-q", "after-callout") or is_details(text) or table_columns(lines, i) is not None:
+                starts.add(i)
+            elif not ANSWER_MARK_RE.match(text) and split_pair(text) is not None:
+                starts.add(i)
+            elif text.strip() in ("?", "??") and i > para_start:
+                k = i - 1
+                while k > para_start and k - 1 not in starts and not self._marker(k - 1):
+                    k -= 1
+                starts.add(k)
+            if line.schedule and i + 1 < len(lines):
+                starts.add(i + 1)
+        # paragraphs holding a cloze (not the one a unit starts in: an answer may highlight a term)
+        i = 0
+        while i < len(lines):
+            if lines[i].kind != "text" or (i > 0 and lines[i - 1].kind == "text"):
+                i += 1
+                continue
+            j = i
+            while j < len(lines) and lines[j].kind == "text":
+                j += 1
+            text = "\n".join(lines[k].text for k in range(i, j))
+            if ("==" in text or "{{" in text) and to_cloze(text) is not None:
+                starts.add(i)
+            i = j
+        return starts
 
     def is_title(self, i: int) -> bool:
         return self.lines[i].kind == "heading" or i in self.bold
@@ -103,9 +167,11 @@ class _Extractor:
         while i < n:
             j = i + 1
             if self.is_q(i):
+                answer_line = i + 1 if i + 1 < n and ANSWER_MARK_RE.match(self.lines[i + 1].text) else i
                 while (
                     j < n
                     and not self.is_q(j)
+                    and not (j > answer_line and j in self.starts and not self._in_a_line(i, j))
                     and not (
                         self.lines[j].kind == "heading" and self.lines[j].level <= enclosing_level
                     )
@@ -139,6 +205,14 @@ class _Extractor:
             i = j
         return units
 
+    def _in_a_line(self, i: int, j: int) -> bool:
+        """Whether line ``j`` continues the first paragraph of the question at ``i`` before its
+        ``A:`` marker (a question over several lines), where card syntax is the question's own."""
+        k = i + 1
+        while k < j and self.lines[k].kind == "text" and not ANSWER_MARK_RE.match(self.lines[k].text):
+            k += 1
+        return j < k
+
     # -- text helpers ----------------------------------------------------------------------
     def join(self, indices, replace: dict[int, str] | None = None) -> str:
         """The lines as answer text: runs of blank lines made one, no blank or rule at the ends.
@@ -164,7 +238,10 @@ class _Extractor:
     # -- Q/A units -------------------------------------------------------------------------
     def qa(self, unit: _Unit) -> None:
         lines, i = self.lines, unit.start
-        first = QUESTION_MARK_RE.match(lines[i].text).group(1).strip()
+        if lines[i].mark == "callout-q":
+            first = lines[i].text.strip().strip("*").strip()
+        else:
+            first = QUESTION_MARK_RE.match(lines[i].text).group(1).strip()
         same_line = INLINE_ANSWER_RE.search(first)
         answer_at = None
         for j in range(i + 1, unit.end if not same_line else i + 1):
@@ -220,9 +297,21 @@ class _Extractor:
                         media=self.media(range(start, stop)),
                     )
                 )
+        self.flag_absorbed(lo, unit.end, lines[i].no)
         lists = InlineFinder(lines, lo, unit.end, self.heading_at, self.warn)
         lists.question_lists()  # the answer keeps its list; the questions become cards too
         self.cards.extend(lists.cards)
+
+    def flag_absorbed(self, lo: int, hi: int, question_line: int) -> None:
+        """Warn about lines of an answer that look like card syntax (`--check` lists them)."""
+        for k in range(lo, hi):
+            line = self.lines[k]
+            if line.kind != "text":
+                continue
+            text = ANSWER_MARK_RE.sub(r"\1", line.text, count=1)
+            if _LOOSE_SYNTAX.search(mask(text, protected_spans(text))):
+                self.warn(line.no, f"absorbed into the answer of line {question_line} but looks like card syntax: "
+                                   f"{line.text.strip()[:80]}")
 
     def _is_followup(self, k: int, lo: int, hi: int) -> bool:
         """A one-line paragraph after some answer text that asks a new question."""
@@ -279,12 +368,17 @@ class _Extractor:
     def has_text(self, indices: list[int]) -> bool:
         return any(self.lines[i].kind not in ("blank", "rule") for i in indices)
 
+    def link_list(self, indices: list[int]) -> bool:
+        """Whether the text lines are all list items that are only a link (a table of contents)."""
+        text = [self.lines[i].text for i in indices if self.lines[i].kind not in ("blank", "rule")]
+        return bool(text) and all(_LINK_ITEM.match(t) for t in text)
+
     def section(self, k: int, units: list[_Unit], skip: set[int]) -> None:
         unit = units[k]
         body, own_text = self.body(unit)
         asks = looks_like_question(unit.title)
-        if not unit.title:
-            return
+        if not unit.title or _CONTENTS.match(unit.title) or self.link_list(own_text):
+            return  # a table of contents or a list of links is never a card
         if self.has_text(own_text):
             if k == 0 and unit.rank == 1 and len(units) > 1 and not asks:
                 return  # the note's title over its introduction
@@ -329,6 +423,14 @@ class _Extractor:
                 found = InlineFinder(self.lines, unit.start, unit.end, self.heading_at, self.warn)
                 self.cards.extend(found.run().cards)
         cards = self.dedup([c for c in self.cards if c.question.strip()])
+        headings = [
+            (line.no, clean_title(line.title))
+            for line in self.lines
+            if line.kind == "heading" and not looks_like_question(clean_title(line.title))
+        ]
+        for card in cards:  # the section it sits in: a heading that names a subject, not a question
+            k = bisect.bisect_right(headings, (card.line, "\uffff")) - 1
+            card.section = headings[k][1] if k >= 0 else ""
         self.flag_stray_questions(cards)
         return Extraction(cards, sorted(set(self.warnings)))
 
@@ -340,6 +442,9 @@ class _Extractor:
             first = kept.get(key)
             if first is None:
                 kept[key] = card
+            elif card.origin in ("pair", "separator", "table") and first.origin == card.origin and \
+                    normalise_text(first.answer) != normalise_text(card.answer):
+                kept[f"{key}\0{card.line}"] = card  # one front, two backs: two cards (a deck may)
             elif first.unanswered and not card.unanswered:
                 kept[key] = card
                 self.warn(

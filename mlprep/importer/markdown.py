@@ -40,6 +40,8 @@ ANSWER_MARK_RE = re.compile(
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _NOT_SETEXT = re.compile(r"^\s*(?:[-*+>|]|\d+[.)]\s|\*\*.*\*\*$)")  # list items, quotes, tables
 _INLINE_COMMENT = re.compile(r"<!--.*?-->|%%.*?%%")
+SCHEDULE_RE = re.compile(r"<!--SR:(.*?)-->")
+QUESTION_CALLOUTS = frozenset({"question", "faq", "help", "q", "quiz", "flashcard"})
 _OPENERS = (("<!--", "-->"), ("%%", "%%"))
 
 
@@ -50,6 +52,8 @@ class Line:
     kind: str  # text | blank | heading | code | rule
     level: int = 0  # heading level, 1-6
     media: list[str] = field(default_factory=list)
+    mark: str = ""  # "callout": a callout starts here; "callout-q": a callout that asks (a card)
+    schedule: str = ""  # a spaced-repetition plugin's <!--SR:...--> comment on this line (ends a card)
 
     @property
     def title(self) -> str:
@@ -163,7 +167,8 @@ def scan(text: str) -> Scan:
     lines: list[Line] = []
     fence: tuple[str, int] | None = None
     fence_line = 0
-    in_callout = False
+    in_callout: str | bool = False  # "callout" or "callout-q" (one that asks: a card) while inside one
+    closed_callout = False  # the line just read is the first after a callout that asks: it ends that card
     padded = False  # whether the callout's lines read "> text" (one space to strip) or ">text"
     i = start
     while i < len(raw):
@@ -176,6 +181,7 @@ def scan(text: str) -> Scan:
                 body = line.lstrip()[1:]
                 line = body[1:] if padded and body.startswith(" ") else body
             else:
+                closed_callout = in_callout == "callout-q"
                 in_callout = False
                 if fence is not None:
                     warnings.append(
@@ -194,11 +200,13 @@ def scan(text: str) -> Scan:
             continue
         callout = CALLOUT_RE.match(line)
         if callout and not in_callout:
-            in_callout = True
             padded = i + 1 < len(raw) and raw[i + 1].lstrip().startswith("> ")
             title = callout.group(2).strip()
-            if title:
-                lines.append(Line(no, f"*{title}*", "text"))
+            asks = title and (callout.group(1).lower() in QUESTION_CALLOUTS or title.endswith("?"))
+            # a blank line of its own, so the callout starts a block (never continues a paragraph)
+            in_callout = "callout-q" if asks else "callout"
+            lines.append(Line(no, f"*{title}*" if title else "", "text" if title else "blank",
+                              mark=in_callout))
             i += 1
             continue
         opened = _fence_open(line)
@@ -207,11 +215,27 @@ def scan(text: str) -> Scan:
             lines.append(Line(no, line, "code"))
             i += 1
             continue
+        schedule = ""
+        if "<!--SR:" in line:
+            found = SCHEDULE_RE.search(line)
+            if found and _first_outside_code(line, "<!--SR:") is not None:
+                schedule = found.group(1).strip()
+                line = (line[: found.start()] + line[found.end() :]).rstrip()
         line, i = _strip_comments(raw, i, line, warnings, holding)
+        if schedule:
+            if line is None or not line.strip():
+                lines.append(Line(no, "", "blank", schedule=schedule))
+                continue
+            lines.append(_classify(no, line))
+            lines[-1].schedule = schedule
+            continue
         if line is None:
             continue
         if not _setext(lines, no, line):
             lines.append(_classify(no, line))
+            if closed_callout and not lines[-1].mark:
+                lines[-1].mark = "after-callout"
+        closed_callout = False
     if fence is not None:
         warnings.append(
             (fence_line, "code fence is never closed; the rest of the note was read as code")
@@ -279,9 +303,20 @@ def _setext(lines: list[Line], no: int, line: str) -> bool:
     return True
 
 
+_BREAKS_ONLY = re.compile(r"^\s*(?:<br\s*/?>\s*)+$", re.I)
+_TRAILING_BREAK = re.compile(r"\s*<br\s*/?>\s*$", re.I)
+_HR = re.compile(r"^\s*<hr\s*/?>\s*$", re.I)
+
+
 def _classify(no: int, line: str) -> Line:
     line, media = clean_line(line)
     line = line.rstrip()
+    if "<" in line:  # HTML separators that lists put between questions
+        if _BREAKS_ONLY.match(line):
+            return Line(no, "", "blank", media=media)
+        if _HR.match(line):
+            return Line(no, "---", "rule", media=media)
+        line = _TRAILING_BREAK.sub("", line)
     if not line.strip():
         return Line(no, "", "blank", media=media)
     heading = HEADING_RE.match(line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -25,7 +26,7 @@ COLUMNS = [
     "reviews", "lapses", "due", "stability", "fsrs_difficulty", "suspended", "leech",
 ]
 LOG_COLUMNS = ["id", "question_id", "at", "rating", "mode", "cram", "duration_s", "typed_score"]
-_FENCE_RE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+_FENCE_RE = re.compile(r"```([\w+-]*)[^\n]*\n(.*?)```", re.S)
 
 
 def rows(questions: list[Question], cards: dict[str, CardRow], reviews: list[ReviewRow]) -> list[dict]:
@@ -73,11 +74,11 @@ def to_html(markdown_text: str) -> str:
     """Markdown as simple HTML for Anki: code fences kept as <pre>, math as readable Unicode."""
     parts = _FENCE_RE.split(readable_math(markdown_text))
     out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"<pre><code>{html.escape(part)}</code></pre>")
-        else:
-            out.append(html.escape(part).replace("\n", "<br>"))
+    for i in range(0, len(parts), 3):
+        out.append(html.escape(parts[i]).replace("\n", "<br>"))
+        if i + 2 < len(parts):
+            language = f' class="language-{parts[i + 1]}"' if parts[i + 1] else ""
+            out.append(f"<pre><code{language}>{html.escape(parts[i + 2])}</code></pre>")
     return "".join(out)
 
 
@@ -85,25 +86,58 @@ def _stable_int(text: str) -> int:
     return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) | (1 << 30)
 
 
+MODEL_IDS = {"basic": 1607392319, "cloze": 1607392320}  # fixed, so re-exports update the same note types
+
+
+def shuffled_choices(q: Question) -> list[str]:
+    """The options of a choice question in an order fixed by its id (the bank's order often
+    gives the answer away: the right one first)."""
+    order = list(q.choices)
+    random.Random(_stable_int(q.id)).shuffle(order)
+    return order
+
+
+def _models(genanki):
+    css = ".card { font-family: sans-serif; font-size: 18px; text-align: left; }"
+    basic = genanki.Model(
+        MODEL_IDS["basic"], "mlprep Basic",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Id"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                    "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+        css=css,
+    )
+    cloze = genanki.Model(
+        MODEL_IDS["cloze"], "mlprep Cloze",
+        fields=[{"name": "Text"}, {"name": "Extra"}, {"name": "Id"}],
+        templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}<br>{{Extra}}"}],
+        css=css, model_type=genanki.Model.CLOZE,
+    )
+    return basic, cloze
+
+
 def write_anki(path: Path, questions: list[Question], deck_name: str, leeches: set[str]) -> int:
-    """Write an .apkg deck; returns the number of notes. Needs the optional ``genanki``."""
+    """Write an .apkg deck; returns the number of notes. Needs the optional ``genanki``.
+
+    Each note carries the question's id in an ``Id`` field, so `mlprep import` of the deck gives
+    the same questions back; a choice question shows its options, shuffled by its id."""
     try:
         import genanki
     except ImportError:
         raise MlprepError("Anki export needs genanki: pip install 'mlprep[anki]'", path=path) from None
+    basic, cloze = _models(genanki)
     deck = genanki.Deck(_stable_int(deck_name), deck_name)
     for q in questions:
         if q.unanswered:
             continue
         tags = [re.sub(r"\s+", "_", t) for t in (q.topic, *q.tags, *(["leech"] if q.id in leeches else []))]
         if q.kind == "cloze":
-            model, fields = genanki.CLOZE_MODEL, [to_html(q.question), to_html(q.explanation or "")]
+            model, fields = cloze, [to_html(q.question), to_html(q.explanation or ""), q.id]
         else:
             front = q.question
             if q.kind == "choice":
-                front += "\n\n" + "\n".join(f"- {c}" for c in q.choices)
+                front += "\n\n" + "\n".join(f"- {c}" for c in shuffled_choices(q))
             back = q.answer + (f"\n\n{q.explanation}" if q.explanation else "")
-            model, fields = genanki.BASIC_MODEL, [to_html(front), to_html(back)]
+            model, fields = basic, [to_html(front), to_html(back), q.id]
         deck.add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=genanki.guid_for(q.id)))
     try:
         genanki.Package(deck).write_to_file(str(path))

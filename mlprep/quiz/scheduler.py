@@ -91,6 +91,51 @@ def new_card(qid: str, topic: str, now: datetime) -> CardRow:
     return CardRow(qid=qid, state=card.to_json(), due=now, topic=topic)
 
 
+def parse_sm2(entry: str) -> tuple[date, int, int] | None:
+    """``2024-01-01,3,250`` (due date, interval in days, ease in percent: the
+    obsidian-spaced-repetition plugin's schedule) as values, or None if it does not parse."""
+    parts = [p.strip() for p in entry.strip().lstrip("!").split(",")]
+    if len(parts) != 3:
+        return None
+    try:
+        due, interval, ease = date.fromisoformat(parts[0]), int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    return (due, interval, ease) if interval >= 1 and 100 <= ease <= 1000 else None
+
+
+def card_from_sm2(qid: str, topic: str, due: date, interval: int, ease: int, now: datetime) -> CardRow:
+    """A card already in review, carried over from an SM-2 schedule: due as it was, stability the
+    interval (FSRS sets the interval to the stability at 90% retention), difficulty from the ease
+    (250%, the default, is the middle: 5; 130% is 9.8; 350% and more is 1)."""
+    card_id = int(hashlib.sha1(qid.encode("utf-8")).hexdigest()[:12], 16)
+    due_at = datetime.combine(due, time(0), tzinfo=now.tzinfo or timezone.utc)
+    card = fsrs.Card(
+        card_id=card_id,
+        state=fsrs.State.Review,
+        stability=float(interval),
+        difficulty=min(10.0, max(1.0, 5.0 - (ease - 250) / 25)),
+        due=_utc(due_at),
+        last_review=_utc(due_at - timedelta(days=interval)),
+    )
+    return CardRow(qid=qid, state=card.to_json(), due=due_at, topic=topic)
+
+
+def seed_schedules(store: Store, schedules: list[tuple[str, str, str]], now: datetime) -> int:
+    """Give cards never seen here the schedule their note carried (``(qid, topic, entry)``);
+    a card with any history keeps its own. Returns how many were seeded."""
+    known = store.cards()
+    seeded = 0
+    for qid, topic, entry in schedules:
+        parsed = parse_sm2(entry)
+        if parsed is None or qid in known:
+            continue
+        store.save_card(card_from_sm2(qid, topic, *parsed, now))
+        known[qid] = None  # type: ignore[assignment]
+        seeded += 1
+    return seeded
+
+
 def fsrs_card(row: CardRow) -> fsrs.Card:
     return fsrs.Card.from_json(row.state)
 

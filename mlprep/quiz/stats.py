@@ -118,3 +118,31 @@ def _hardest(cards, scheduled, texts: dict[str, str]) -> list[dict]:
         })
     rows.sort(key=lambda r: (-r["again"], -r["difficulty"]))
     return rows[:HARDEST]
+
+
+def bank_overview(store: Store, now: datetime) -> list[dict]:
+    """One row per bank of the library: name, origin, enabled, cards (asked ones), retired,
+    due (seen cards due today), source and last import."""
+    from mlprep.bank.library import library
+    from mlprep.bank.loader import load_file
+    from mlprep.quiz.scheduler import is_available, is_due
+
+    cards = store.cards()
+    rows = []
+    for bank in library():
+        questions, problems = load_file(bank.path, bank.name)
+        asked = [q for q in questions if not q.retired and not q.unanswered]
+        due = sum(1 for q in asked if q.id in cards and is_available(cards[q.id], now) and is_due(cards[q.id], now))
+        entry = bank.entry
+        rows.append({
+            "name": bank.name,
+            "origin": bank.origin,
+            "enabled": bank.enabled,
+            "cards": len(asked),
+            "retired": sum(1 for q in questions if q.retired),
+            "due": due,
+            "source": entry.source if entry and bank.origin != "bundled" else "",
+            "last_import": entry.last_import if entry and bank.origin != "bundled" else "",
+            "problems": len(problems),
+        })
+    return rows

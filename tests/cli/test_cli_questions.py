@@ -32,7 +32,7 @@ def bank(tmp_path: Path) -> Path:
 
 
 def test_json_lists_required_fields(cli, tmp_path):
-    r = cli("questions", "--bank", bank(tmp_path), "--json")
+    r = cli("questions", "--only-bank", bank(tmp_path), "--json")
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [d["id"] for d in data] == ["s.topk", "s.topp", "o.adam"]
@@ -42,7 +42,7 @@ def test_json_lists_required_fields(cli, tmp_path):
 
 def test_filters(cli, tmp_path):
     path = bank(tmp_path)
-    ids = lambda *a: [d["id"] for d in json.loads(cli("questions", "--bank", path, "--json", *a).stdout)]  # noqa: E731
+    ids = lambda *a: [d["id"] for d in json.loads(cli("questions", "--only-bank", path, "--json", *a).stdout)]  # noqa: E731
     assert ids("--topic", "sampling") == ["s.topk", "s.topp"]
     assert ids("--difficulty", "hard") == ["s.topp"]
     assert ids("-d", "1") == ["s.topk"]
@@ -52,15 +52,15 @@ def test_filters(cli, tmp_path):
 
 
 def test_table_output(cli, tmp_path):
-    r = cli("questions", "--bank", bank(tmp_path))
+    r = cli("questions", "--only-bank", bank(tmp_path))
     assert r.exit_code == 0
     assert "What is nucleus sampling?" in r.stdout and "3 questions in 2 topics" in r.stdout
 
 
 def test_show(cli, tmp_path):
-    r = cli("questions", "show", "s.topp", "--bank", bank(tmp_path))
+    r = cli("questions", "show", "s.topp", "--only-bank", bank(tmp_path))
     assert r.exit_code == 0 and "smallest set" in r.stdout
-    r = cli("questions", "show", "nope", "--bank", bank(tmp_path))
+    r = cli("questions", "show", "nope", "--only-bank", bank(tmp_path))
     assert r.exit_code == 2 and "no question with id 'nope'" in r.stderr
 
 
@@ -79,11 +79,11 @@ def test_validate_ok_and_bad(cli, tmp_path):
 def test_user_errors_are_one_line_exit_2(cli, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("- question: [unclosed\n")
-    r = cli("questions", "--bank", broken)
+    r = cli("questions", "--only-bank", broken)
     assert r.exit_code == 2
     assert r.stderr.strip().count("\n") == 0 and f"{broken}:2: malformed YAML" in r.stderr
     assert "Traceback" not in r.output
-    r = cli("questions", "--bank", tmp_path / "missing")
+    r = cli("questions", "--only-bank", tmp_path / "missing")
     assert r.exit_code == 2 and "no such bank file or folder" in r.stderr
     r = cli("questions", "--difficulty", "impossible")
     assert r.exit_code == 2

@@ -45,7 +45,7 @@ def test_import_writes_one_bank_per_note_named_after_its_title(cli, tmp_path):
         "llm",  # the runner-up theme: "tokens"
     ]
     assert item["source"] == {"file": "sampling.md", "line": 6, "heading": "Sampling"}
-    r = cli("questions", "--bank", out, "--json")
+    r = cli("questions", "--only-bank", out, "--json")
     assert [q["id"] for q in json.loads(r.stdout)] == [item["id"]]
 
 
@@ -116,7 +116,10 @@ def test_binary_and_non_utf8_notes_are_exit_2_naming_them(cli, tmp_path):
     latin = tmp_path / "latin.md"
     latin.write_bytes("Q: Qu'est-ce qu'un r\u00e9seau ?\n".encode("latin-1"))
     one_line_error(cli("import", latin, "--out", tmp_path / "o"), "latin.md", "UTF-8")
-    one_line_error(cli("import", tmp_path, "--out", tmp_path / "o"), "folder")
+    one_line_error(cli("import", tmp_path, "--out", tmp_path / "o"), "latin.md", "UTF-8")  # in a folder too
+    (tmp_path / "empty" / ".obsidian").mkdir(parents=True)
+    (tmp_path / "empty" / ".obsidian" / "hidden.md").write_text("Q: a?\nA: b\n", encoding="utf-8")
+    one_line_error(cli("import", tmp_path / "empty", "--out", tmp_path / "o"), "empty", "no notes")
     assert not (tmp_path / "o").exists()
 
 

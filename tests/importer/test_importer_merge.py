@@ -68,7 +68,7 @@ def test_ids_survive_edits_light_rewording_but_not_heavy_rewording(cli, tmp_path
     new_adam = after["How does Adam adapt its step size?"]["id"]
     assert new_adam != adam_id  # heavily reworded: a new question
     assert sorted(report["changed"]) == sorted([dropout_id, decay_id])
-    assert report["added"] == [new_adam] and report["removed"] == [adam_id]
+    assert report["added"] == [new_adam] and report["retired"] == [adam_id]
 
 
 def test_light_rewording_under_another_heading_is_a_new_question(cli, tmp_path):
@@ -83,7 +83,7 @@ def test_light_rewording_under_another_heading_is_a_new_question(cli, tmp_path):
     note.write_text(moved, encoding="utf-8")
     report = run_import(cli, note, out)["banks"][0]
     assert bank(out)["Why do we use weight decay?"]["id"] != old_id
-    assert report["removed"] == [old_id]
+    assert report["retired"] == [old_id]
 
 
 def test_hand_edits_in_the_bank_survive_a_reimport(cli, tmp_path):
@@ -162,7 +162,7 @@ def test_a_lightly_reworded_heading_question_keeps_its_id(cli, tmp_path):
     assert (
         after["Explain: Improving the latency"]["id"] == before["Explain: Improving latency"]["id"]
     )
-    assert report["added"] == [] and report["removed"] == [] and len(report["changed"]) == 2
+    assert report["added"] == [] and report["retired"] == [] and len(report["changed"]) == 2
 
 
 def test_importing_two_notes_together_never_hands_one_id_out_twice(cli, tmp_path):

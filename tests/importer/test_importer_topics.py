@@ -43,7 +43,8 @@ def test_every_theme_lands_on_a_curated_topic():
 
 def test_topic_flag_and_front_matter_topic_override_inference():
     c = card("What does top-k sampling keep?")
-    assert assign([c], {"topic": "decoding"})[0][0] == "decoding"
+    assert assign([c], {"topic": "decoding"})[0] == ("transformers-llm", ["decoding"])  # mapped, kept as a tag
+    assert assign([c], {"topic": "gardening"})[0][0] == "gardening"  # no curated topic means it
     assert assign([c], {"topic": "decoding"}, topic="llm")[0][0] == "llm"
 
 

@@ -51,7 +51,7 @@ def reviews() -> list[tuple]:
 
 
 def test_flash_session_from_piped_keys_stores_each_rating(cli, bank):
-    r = cli("quiz", "--bank", bank, input=" 3 4 1q")
+    r = cli("quiz", "--only-bank", bank, input=" 3 4 1q")
     assert r.exit_code == 0, r.output
     assert "What does softmax do?" in r.output and "card 1 of 4" in r.output
     assert "Rated 3 card(s): 1 Again, 1 Good, 1 Easy" in r.output
@@ -59,20 +59,20 @@ def test_flash_session_from_piped_keys_stores_each_rating(cli, bank):
 
 
 def test_end_of_input_quits_and_keeps_ratings(cli, bank):
-    r = cli("quiz", "--bank", bank, input=" 2")
+    r = cli("quiz", "--only-bank", bank, input=" 2")
     assert r.exit_code == 0
     assert [x[0] for x in reviews()] == [2]
 
 
 def test_filters_and_limit_choose_the_cards(cli, bank):
-    r = cli("quiz", "--bank", bank, "--topic", "classical", input=" 3")
+    r = cli("quiz", "--only-bank", bank, "--topic", "classical", input=" 3")
     assert "sigmoid" in r.output and "softmax" not in r.output
-    r = cli("quiz", "--bank", bank, "-n", "1", "--tag", "nothing-has-this", input="")
+    r = cli("quiz", "--only-bank", bank, "-n", "1", "--tag", "nothing-has-this", input="")
     assert "No questions match" in r.output
 
 
 def test_type_mode_scores_and_enter_accepts_the_suggestion(cli, bank):
-    r = cli("quiz", "--bank", bank, "--topic", "transformers", "-n", "1", "--mode", "type",
+    r = cli("quiz", "--only-bank", bank, "--topic", "transformers", "-n", "1", "--mode", "type",
             input="it maps logits to a probability distribution that sums to one\n\nq")
     assert r.exit_code == 0, r.output
     assert "Your answer scores 100/100" in r.output
@@ -80,7 +80,7 @@ def test_type_mode_scores_and_enter_accepts_the_suggestion(cli, bank):
 
 
 def test_choice_mode_judges_the_pick(cli, bank):
-    r = cli("quiz", "--bank", bank, "--kind", "choice", "--mode", "choice", input="1\nq")
+    r = cli("quiz", "--only-bank", bank, "--kind", "choice", "--mode", "choice", input="1\nq")
     assert r.exit_code == 0, r.output
     first = re.search(r"^\s+1\s+(\S+)$", r.output, re.M).group(1)
     right = first == "GELU"
@@ -89,12 +89,12 @@ def test_choice_mode_judges_the_pick(cli, bank):
 
 
 def test_flash_mode_lets_you_pick_an_option_or_recall_and_reveal(cli, bank):
-    r = cli("quiz", "--bank", bank, "--kind", "choice", input=" 3")
+    r = cli("quiz", "--only-bank", bank, "--kind", "choice", input=" 3")
     assert re.search(r"^\s+\d\s+GELU$", r.output, re.M) and "1-3 choose or Space/Enter" in r.output
     assert "right" not in r.output and "wrong" not in r.output
     assert reviews() == [(3, "flash", False, None)]
 
-    r = cli("quiz", "--bank", bank, "--kind", "choice", "--cram", input="1\n")
+    r = cli("quiz", "--only-bank", bank, "--kind", "choice", "--cram", input="1\n")
     first = re.search(r"^\s+1\s+(\S+)$", r.output, re.M).group(1)
     right = first == "GELU"
     assert ("right" in r.output) == right and ("wrong" in r.output) != right
@@ -102,7 +102,7 @@ def test_flash_mode_lets_you_pick_an_option_or_recall_and_reveal(cli, bank):
 
 
 def test_undo_skip_bury_suspend_keys(cli, bank):
-    r = cli("quiz", "--bank", bank, "--topic", "transformers", input=" 1us xb q")
+    r = cli("quiz", "--only-bank", bank, "--topic", "transformers", input=" 1us xb q")
     assert r.exit_code == 0, r.output
     assert "undid the last rating" in r.output
     assert reviews() == []
@@ -113,18 +113,18 @@ def test_undo_skip_bury_suspend_keys(cli, bank):
 
 
 def test_cram_is_logged_as_cram_and_nothing_due_says_so(cli, bank):
-    assert "none was seen yet" in cli("quiz", "--bank", bank, "--weakest", "3").output
-    assert cli("quiz", "--bank", bank, input=" 4 4 4 4").exit_code == 0
-    r = cli("quiz", "--bank", bank, "--new", "0")
+    assert "none was seen yet" in cli("quiz", "--only-bank", bank, "--weakest", "3").output
+    assert cli("quiz", "--only-bank", bank, input=" 4 4 4 4").exit_code == 0
+    r = cli("quiz", "--only-bank", bank, "--new", "0")
     assert "Nothing due now" in r.output
-    r = cli("quiz", "--bank", bank, "--cram", "-n", "2", input=" 1 1")
+    r = cli("quiz", "--only-bank", bank, "--cram", "-n", "2", input=" 1 1")
     assert [x[2] for x in reviews()] == [False] * 4 + [True] * 2
-    r = cli("quiz", "--bank", bank, "--weakest", "1", input=" 3")
+    r = cli("quiz", "--only-bank", bank, "--weakest", "1", input=" 3")
     assert reviews()[-1][2] is True
 
 
 def test_mock_reports_per_topic(cli, bank):
-    r = cli("quiz", "--bank", bank, "--mock", "30m", input=" 3 1 3 3")
+    r = cli("quiz", "--only-bank", bank, "--mock", "30m", input=" 3 1 3 3")
     assert r.exit_code == 0, r.output
     assert "Mock interview report" in r.output and "classical" in r.output and "time left" in r.output
     assert {x[1] for x in reviews()} == {"mock"}
@@ -133,15 +133,15 @@ def test_mock_reports_per_topic(cli, bank):
 @pytest.mark.parametrize("args", [["--mock", "soon"], ["--mock", "5m", "--cram"], ["--mode", "essay"],
                                   ["--retention", "0.3"], ["--interview-date", "tomorrow"]])
 def test_bad_options_exit_2(cli, bank, args):
-    assert cli("quiz", "--bank", bank, *args, input="q").exit_code == 2
+    assert cli("quiz", "--only-bank", bank, *args, input="q").exit_code == 2
 
 
 def test_settings_are_remembered(cli, bank):
-    cli("quiz", "--bank", bank, "--retention", "0.85", "--new", "1", "--interview-date", "2099-01-01", input="q")
+    cli("quiz", "--only-bank", bank, "--retention", "0.85", "--new", "1", "--interview-date", "2099-01-01", input="q")
     with open_store() as store:
         assert (store.setting("retention"), store.setting("new_per_day")) == ("0.85", "1")
         assert store.setting("interview_date") == "2099-01-01"
-    r = cli("quiz", "--bank", bank, "--interview-date", "none", input="")
+    r = cli("quiz", "--only-bank", bank, "--interview-date", "none", input="")
     assert "card 1 of 1" in r.output  # one new card a day, remembered
     with open_store() as store:
         assert store.setting("interview_date") == ""
@@ -149,17 +149,17 @@ def test_settings_are_remembered(cli, bank):
 
 def test_corrupt_progress_db_is_one_line_exit_2(cli, bank):
     progress_db().write_bytes(b"garbage" * 100)
-    r = cli("quiz", "--bank", bank, input="q")
+    r = cli("quiz", "--only-bank", bank, input="q")
     assert r.exit_code == 2
     assert str(progress_db()) in r.output and "Traceback" not in r.output
     assert progress_db().read_bytes() == b"garbage" * 100
 
 
 def test_stats_json_reflects_reviews_and_drills(cli, bank):
-    cli("quiz", "--bank", bank, input=" 3 1 3q")
+    cli("quiz", "--only-bank", bank, input=" 3 1 3q")
     with open_store() as store:
         store.record_drill_attempt("softmax", "passed", 4, 0, 0, 4, 0.5)
-    r = cli("stats", "--bank", bank, "--json")
+    r = cli("stats", "--only-bank", bank, "--json")
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     for key in ("reviews_total", "cards_seen", "due_today", "retention_30d", "streak_days", "topics", "drills"):
@@ -175,18 +175,18 @@ def test_stats_json_reflects_reviews_and_drills(cli, bank):
 
 
 def test_stats_text_has_tables_and_calendar(cli, bank):
-    cli("quiz", "--bank", bank, input=" 1q")
-    r = cli("stats", "--bank", bank)
+    cli("quiz", "--only-bank", bank, input=" 1q")
+    r = cli("stats", "--only-bank", bank)
     assert r.exit_code == 0, r.output
     for text in ("1 reviews", "Due in the next 7 days", "Mastery per topic", "Hardest cards", "Mon", "less"):
         assert text in r.output
 
 
 def test_export_csv_tsv_and_anki(cli, bank, tmp_path):
-    cli("quiz", "--bank", bank, input=" 3q")
+    cli("quiz", "--only-bank", bank, input=" 3q")
     out = tmp_path / "out"
     out.mkdir()
-    r = cli("export", "--bank", bank, "--csv", out / "c.csv", "--tsv", out / "c.tsv", "--anki", out / "d.apkg",
+    r = cli("export", "--only-bank", bank, "--csv", out / "c.csv", "--tsv", out / "c.tsv", "--anki", out / "d.apkg",
             "--log", out / "log.csv")
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(open(out / "c.csv", encoding="utf-8")))
@@ -199,11 +199,11 @@ def test_export_csv_tsv_and_anki(cli, bank, tmp_path):
     notes = sqlite3.connect(out / "collection.anki2").execute("SELECT flds, tags FROM notes").fetchall()
     assert len(notes) == 4
     assert any("{{c1::1/sqrt(d_k)}}" in flds for flds, _ in notes)
-    assert cli("export", "--bank", bank).exit_code == 2
+    assert cli("export", "--only-bank", bank).exit_code == 2
 
 
 def test_quiz_path_never_imports_torch(bank, mlprep_home):
-    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlprep", "quiz", "--bank", str(bank)],
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlprep", "quiz", "--only-bank", str(bank)],
                          input=" 3q", capture_output=True, text=True, check=True,
                          env={**os.environ, "MLPREP_HOME": str(mlprep_home)})
     modules = [line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line]
@@ -212,23 +212,23 @@ def test_quiz_path_never_imports_torch(bank, mlprep_home):
 
 
 def test_history_survives_reimporting_edited_notes(cli, bank):
-    cli("quiz", "--bank", bank, "--topic", "classical", input=" 4")
+    cli("quiz", "--only-bank", bank, "--topic", "classical", input=" 4")
     edited = BANK.replace("What is a sigmoid?", "What is a  sigmoid ?").replace("$1/(1+e^{-x})$", "The logistic function.")
     (bank / "ml.yaml").write_text(edited, encoding="utf-8")
-    r = cli("quiz", "--bank", bank, "--topic", "classical", input="q")
+    r = cli("quiz", "--only-bank", bank, "--topic", "classical", input="q")
     assert "Nothing due now" in r.output  # not asked again as a new card
-    data = json.loads(cli("stats", "--bank", bank, "--json").stdout)
+    data = json.loads(cli("stats", "--only-bank", bank, "--json").stdout)
     assert data["topics"]["classical"] == {"cards": 1, "seen": 1, "mastered": 0, "mastery": 0.0}
 
 
 def test_unsuspend_brings_cards_back(cli, bank):
-    cli("quiz", "--bank", bank, "--topic", "classical", input="x")
+    cli("quiz", "--only-bank", bank, "--topic", "classical", input="x")
     with open_store() as store:
         (qid,) = store.cards()
-    assert "Nothing due" in cli("quiz", "--bank", bank, "--topic", "classical", input="q").output
+    assert "Nothing due" in cli("quiz", "--only-bank", bank, "--topic", "classical", input="q").output
     r = cli("unsuspend", qid)
     assert r.exit_code == 0 and "Unsuspended 1" in r.output
-    assert "sigmoid" in cli("quiz", "--bank", bank, "--topic", "classical", input="q").output
+    assert "sigmoid" in cli("quiz", "--only-bank", bank, "--topic", "classical", input="q").output
     assert cli("unsuspend", qid).exit_code == 2  # no longer suspended
     assert cli("unsuspend").exit_code == 2
     assert cli("unsuspend", "--all").exit_code == 0
@@ -236,6 +236,6 @@ def test_unsuspend_brings_cards_back(cli, bank):
 
 def test_anki_export_without_genanki_is_one_line_exit_2(cli, bank, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "genanki", None)  # import genanki now raises ImportError
-    r = cli("export", "--bank", bank, "--anki", tmp_path / "d.apkg")
+    r = cli("export", "--only-bank", bank, "--anki", tmp_path / "d.apkg")
     assert r.exit_code == 2 and "pip install 'mlprep[anki]'" in r.output
     assert not (tmp_path / "d.apkg").exists()

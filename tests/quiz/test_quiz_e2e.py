@@ -56,7 +56,7 @@ def ratings() -> list[int]:
 
 
 def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank))
+    child = spawn(mlprep_home, "--only-bank", str(bank))
     child.expect("What does softmax do")
     child.expect("card 1 of 4")
     play(child, (" ", "probabilities that sum to one"), ("3", "Why scale dot products"),
@@ -66,7 +66,7 @@ def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
     child.close()
     assert child.exitstatus == 0
     assert ratings() == [3, 1, 4]
-    out = subprocess.run([sys.executable, "-m", "mlprep", "stats", "--json", "--bank", str(bank)],
+    out = subprocess.run([sys.executable, "-m", "mlprep", "stats", "--json", "--only-bank", str(bank)],
                          capture_output=True, text=True, env={**os.environ, "MLPREP_HOME": str(mlprep_home)},
                          check=True).stdout
     data = json.loads(out)
@@ -77,7 +77,7 @@ def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
 
 @pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
 def test_ctrl_c_or_ctrl_d_quits_without_losing_ratings(mlprep_home, bank, key):
-    child = spawn(mlprep_home, "--bank", str(bank))
+    child = spawn(mlprep_home, "--only-bank", str(bank))
     child.expect("What does softmax do")
     play(child, (" 2", "Why scale dot products"), (" ", "saturated region"), (key, "Rated 1 card"))
     child.expect(pexpect.EOF)
@@ -87,7 +87,7 @@ def test_ctrl_c_or_ctrl_d_quits_without_losing_ratings(mlprep_home, bank, key):
 
 
 def test_ctrl_c_while_typing_an_answer_quits(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank), "--mode", "type")
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--mode", "type")
     child.expect("What does softmax do")
     child.expect("Type your answer")
     child.sendline("logits into probabilities that sum to one")
@@ -101,7 +101,7 @@ def test_ctrl_c_while_typing_an_answer_quits(mlprep_home, bank):
 
 
 def test_kill_9_keeps_every_rating_already_given(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank))
+    child = spawn(mlprep_home, "--only-bank", str(bank))
     child.expect("What does softmax do")
     play(child, (" 3", "Why scale dot products"), (" 4", "causal mask"))
     child.kill(signal.SIGKILL)
