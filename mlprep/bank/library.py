@@ -14,7 +14,6 @@ removing a bank never touches the progress database: its cards' history stays, a
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -29,7 +28,7 @@ from mlprep.bank.loader import (
     schema_digest,
     validate_files,
 )
-from mlprep.bank.schema import Question
+from mlprep.bank.schema import QUESTION_FIELDS, Question
 from mlprep.errors import MlprepError
 from mlprep.fileio import atomic_write_text
 from mlprep.paths import bank_cache_dir, bank_registry, content_dir, imported_banks_dir
@@ -222,9 +221,6 @@ def _signature(pairs: list[tuple[Path, str]], first_wins: bool) -> str | None:
     return digest.hexdigest()
 
 
-_FIELDS = [f.name for f in dataclasses.fields(Question)]
-
-
 def _cache_file(key: str) -> Path:
     return bank_cache_dir() / f"selection-{key[:24]}.json"
 
@@ -234,9 +230,9 @@ def _cached(key: str | None) -> list[Question] | None:
         return None
     try:
         data = json.loads(_cache_file(key).read_text(encoding="utf-8"))
-        if data.get("key") != key or data.get("fields") != _FIELDS:
+        if data.get("key") != key or data.get("fields") != QUESTION_FIELDS:
             return None
-        return [Question(*row) for row in data["questions"]]
+        return [Question.from_row(row) for row in data["questions"]]
     except (OSError, ValueError, TypeError, KeyError):
         return None
 
@@ -244,9 +240,9 @@ def _cached(key: str | None) -> list[Question] | None:
 def _store(key: str | None, questions: list[Question]) -> None:
     if key is None:
         return
-    records = [dataclasses.astuple(q) for q in questions]  # rows: half the JSON of mappings
+    rows = [q.to_row() for q in questions]  # rows: half the JSON of mappings
     try:
-        atomic_write_text(_cache_file(key), json.dumps({"key": key, "fields": _FIELDS, "questions": records}))
+        atomic_write_text(_cache_file(key), json.dumps({"key": key, "fields": QUESTION_FIELDS, "questions": rows}))
         older = sorted(_cache_file(key).parent.glob("selection-*.json"), key=lambda p: p.stat().st_mtime)
         for stale in older[:-KEEP_SELECTIONS]:
             stale.unlink(missing_ok=True)

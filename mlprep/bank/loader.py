@@ -10,7 +10,6 @@ keyed by the file's bytes and the schema code; an edited file or a schema change
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 import yaml
 
 from mlprep.bank import schema
-from mlprep.bank.schema import BANK_KEYS, CasePart, Question, Rubric, build_question
+from mlprep.bank.schema import BANK_KEYS, QUESTION_FIELDS, Question, build_question
 from mlprep.errors import MlprepError
 from mlprep.fileio import atomic_write_text
 from mlprep.paths import bank_cache_dir, content_dir
@@ -146,16 +145,17 @@ def _read_cache(path: Path, digest: str) -> list[Question] | None:
         data = json.loads(_cache_path(path).read_text(encoding="utf-8"))
         if data.get("digest") != digest:
             return None
-        return [Question(**{**record, "rubric": Rubric.from_record(record["rubric"]),
-                            "parts": [CasePart(**p) for p in record["parts"]]}) for record in data["questions"]]
+        if data.get("fields") != QUESTION_FIELDS:
+            return None
+        return [Question.from_row(row) for row in data["questions"]]
     except (OSError, ValueError, TypeError, KeyError):
         return None
 
 
 def _write_cache(path: Path, digest: str, questions: list[Question]) -> None:
-    records = [dataclasses.asdict(q) for q in questions]
+    rows = [q.to_row() for q in questions]
     try:
-        atomic_write_text(_cache_path(path), json.dumps({"digest": digest, "questions": records}))
+        atomic_write_text(_cache_path(path), json.dumps({"digest": digest, "fields": QUESTION_FIELDS, "questions": rows}))
     except OSError:
         pass  # a cache that cannot be written only costs speed
 

@@ -7,6 +7,7 @@ list) plus bank-wide defaults (``topic``, ``tags``). Validation reports problems
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -230,6 +231,21 @@ class Question:
     def difficulty_name(self) -> str:
         return DIFFICULTY_NAMES[self.difficulty]
 
+    def to_row(self) -> list[Any]:
+        """Every field in order, as JSON values: the form the bank caches keep."""
+        row = [getattr(self, f.name) for f in dataclasses.fields(self)]
+        row[_RUBRIC] = None if self.rubric is None else dataclasses.asdict(self.rubric)
+        row[_PARTS] = [dataclasses.asdict(p) for p in self.parts]
+        return row
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Question:
+        """Back from :meth:`to_row`."""
+        q = cls(*row)
+        q.rubric = Rubric.from_record(q.rubric)
+        q.parts = [CasePart(**p) for p in q.parts]
+        return q
+
     def to_dict(self, *, with_bank: bool = True) -> dict[str, Any]:
         """A plain mapping: the JSON/YAML form. Empty optional fields are left out of YAML."""
         d: dict[str, Any] = {
@@ -257,6 +273,10 @@ class Question:
         if with_bank:
             d["bank"] = self.bank
         return d
+
+
+QUESTION_FIELDS = [f.name for f in dataclasses.fields(Question)]
+_RUBRIC, _PARTS = QUESTION_FIELDS.index("rubric"), QUESTION_FIELDS.index("parts")
 
 
 def parse_difficulty(value: Any) -> int | None:

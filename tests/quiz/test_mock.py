@@ -55,7 +55,7 @@ def test_a_mock_in_a_terminal_times_out_in_the_coding_round_and_reports(mlprep_h
     env = {**os.environ, "MLPREP_HOME": str(mlprep_home), "TERM": "xterm-256color"}
     env.pop("COLUMNS", None)
     env.pop("EDITOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "mock", "40s", "--coding", "25s", "--bank", str(bank),
+    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "mock", "40s", "--coding", "25s", "--only-bank", str(bank),
                                            "--topic", "transformers"], env=env, encoding="utf-8", timeout=60,
                           dimensions=(50, 120))
     for _ in range(2):  # both questions answered and rated before the question round's clock runs out
@@ -82,7 +82,7 @@ def test_ctrl_c_in_the_question_round_still_reports(mlprep_home, tmp_path):
     bank = tmp_path / "bank.yaml"
     bank.write_text(BANK, encoding="utf-8")
     env = {**os.environ, "MLPREP_HOME": str(mlprep_home), "TERM": "xterm-256color"}
-    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "mock", "30m", "--bank", str(bank)], env=env,
+    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "mock", "30m", "--only-bank", str(bank)], env=env,
                           encoding="utf-8", timeout=30, dimensions=(50, 120))
     child.expect("What does")
     child.sendintr()

@@ -50,18 +50,18 @@ def due_state(mlprep_home):
 
 
 def test_the_plan_off_a_terminal_as_text_and_json(cli, bank, due_state):
-    r = cli("today", "--bank", bank)
+    r = cli("today", "--only-bank", bank)
     assert r.exit_code == 0, r.output
     assert "1. Reviews: 1 card(s) due" in r.output and "top_k" in r.output and "3. New cards: 2" in r.output
-    plan = json.loads(cli("today", "--bank", bank, "--json").stdout)
+    plan = json.loads(cli("today", "--only-bank", bank, "--json").stdout)
     assert [c["id"] for c in plan["reviews"]] == ["t.softmax"]
     assert [d["name"] for d in plan["drills"]] == ["top_k"]
     assert sorted(c["id"] for c in plan["new"]) == ["t.mask", "t.scale"]
 
 
 def test_nothing_due_says_so(cli, bank, mlprep_home):
-    assert cli("quiz", "--bank", bank, input=" 4 4 4").exit_code == 0
-    r = cli("today", "--bank", bank)
+    assert cli("quiz", "--only-bank", bank, input=" 4 4 4").exit_code == 0
+    r = cli("today", "--only-bank", bank)
     assert r.exit_code == 0 and "Nothing due today" in r.output
 
 
@@ -76,7 +76,7 @@ def spawn(mlprep_home, *args: str):
 
 
 def test_a_whole_day_in_a_terminal_then_resume(bank, due_state, tmp_path):
-    child = spawn(due_state, "--bank", str(bank))
+    child = spawn(due_state, "--only-bank", str(bank))
     child.expect("What does softmax do")
     child.send(" ")
     child.expect("answer")
@@ -94,7 +94,7 @@ def test_a_whole_day_in_a_terminal_then_resume(bank, due_state, tmp_path):
     child.expect("carry on where you left off")
     child.expect(pexpect.EOF)
 
-    child = spawn(due_state, "--bank", str(bank))  # resume: the review is done, the drill goes on in its folder
+    child = spawn(due_state, "--only-bank", str(bank))  # resume: the review is done, the drill goes on in its folder
     child.expect("continue in")
     child.expect(r"Edit \S*?(/\S+/top_k\.py)")
     assert child.match.group(1) == path
