@@ -195,3 +195,8 @@ def suspend(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
 def undo(store: Store, review_id: int) -> str:
     """Undo a rating: the review is marked undone and the card state restored. Returns its id."""
     return store.undo_review(review_id)
+
+
+def restore(store: Store, qid: str, before: CardRow | None) -> None:
+    """Put a card's record back as it was (undo of bury or suspend); None: it had no record."""
+    store.restore_card(qid, before)

@@ -139,6 +139,19 @@ class Store:
             ),
         )
 
+    def restore_card(self, qid: str, before: CardRow | None) -> None:
+        """Put a card's record back as it was; ``None`` removes it (the card was never seen)."""
+        with self.write():
+            if before is None:
+                self._db.execute("DELETE FROM cards WHERE qid = ?", (qid,))
+            else:
+                self._upsert(before)
+
+    def suspended(self) -> list[CardRow]:
+        """Every suspended card, by id."""
+        return [_card(r) for r in self._db.execute(
+            f"SELECT {_CARD_COLS} FROM cards WHERE suspended = 1 ORDER BY qid")]
+
     def unsuspend(self, qids: list[str] | None = None) -> list[str]:
         """Unsuspend these cards (every suspended card when None); returns the ids changed.
 

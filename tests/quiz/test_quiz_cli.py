@@ -53,7 +53,7 @@ def reviews() -> list[tuple]:
 def test_flash_session_from_piped_keys_stores_each_rating(cli, bank):
     r = cli("quiz", "--bank", bank, input=" 3 4 1q")
     assert r.exit_code == 0, r.output
-    assert "What does softmax do?" in r.output and "card 1 of 4" in r.output
+    assert "What does softmax do?" in r.output and "left 4: 4 new · 0 learning · 0 due · done 0" in r.output
     assert "Rated 3 card(s): 1 Again, 1 Good, 1 Easy" in r.output
     assert [x[0] for x in reviews()] == [3, 4, 1]
 
@@ -142,7 +142,7 @@ def test_settings_are_remembered(cli, bank):
         assert (store.setting("retention"), store.setting("new_per_day")) == ("0.85", "1")
         assert store.setting("interview_date") == "2099-01-01"
     r = cli("quiz", "--bank", bank, "--interview-date", "none", input="")
-    assert "card 1 of 1" in r.output  # one new card a day, remembered
+    assert "left 1: 1 new" in r.output  # one new card a day, remembered
     with open_store() as store:
         assert store.setting("interview_date") == ""
 
@@ -230,7 +230,8 @@ def test_unsuspend_brings_cards_back(cli, bank):
     assert r.exit_code == 0 and "Unsuspended 1" in r.output
     assert "sigmoid" in cli("quiz", "--bank", bank, "--topic", "classical", input="q").output
     assert cli("unsuspend", qid).exit_code == 2  # no longer suspended
-    assert cli("unsuspend").exit_code == 2
+    r = cli("unsuspend")  # no ids: the list of suspended cards
+    assert r.exit_code == 0 and "No card is suspended" in r.output
     assert cli("unsuspend", "--all").exit_code == 0
 
 
@@ -239,3 +240,19 @@ def test_anki_export_without_genanki_is_one_line_exit_2(cli, bank, tmp_path, mon
     r = cli("export", "--bank", bank, "--anki", tmp_path / "d.apkg")
     assert r.exit_code == 2 and "pip install 'mlprep[anki]'" in r.output
     assert not (tmp_path / "d.apkg").exists()
+
+
+@pytest.mark.parametrize("keys", [" 3 3 3 3 3", " 3xxxx", " 3sbu u", " 3 " + "q"])
+def test_keys_after_the_mock_time_is_up_end_in_the_report(cli, bank, monkeypatch, keys):
+    from datetime import datetime, timedelta, timezone
+
+    from mlprep.commands import quiz as quiz_command
+
+    ticks = iter(range(10_000))
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr(quiz_command, "_now", lambda: start + timedelta(seconds=20 * next(ticks)))
+    r = cli("quiz", "--bank", bank, "--mock", "1m", input=keys)
+    assert r.exit_code == 0, r.output
+    assert "Traceback" not in r.output and r.exception is None
+    assert "Mock interview report: 1 card(s) answered" in r.output or "Time is up" in r.output
+    assert "Mock interview report" in r.output and re.search(r"transformers|classical", r.output)

@@ -58,7 +58,7 @@ def ratings() -> list[int]:
 def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
     child = spawn(mlprep_home, "--bank", str(bank))
     child.expect("What does softmax do")
-    child.expect("card 1 of 4")
+    child.expect("left 4: 4 new · 0 learning · 0 due · done 0")
     play(child, (" ", "probabilities that sum to one"), ("3", "Why scale dot products"),
          ("\r", "saturated region"),  # Enter reveals too
          ("1", "causal mask"), (" ", "future tokens"), ("4", "weight tying"), ("q", "Rated 3 card"))

@@ -15,6 +15,7 @@ from typing import TextIO
 CTRL_C = "\x03"
 CTRL_D = "\x04"
 ESCAPE = "\x1b"
+TIMEOUT = "\x00timeout"  # what key() and line() return when their timeout passes first
 
 
 class Keys:
@@ -26,24 +27,38 @@ class Keys:
             self.tty = False
         self._pending = ""  # keys that arrived together (a paste, fast typing)
 
-    def key(self) -> str:
-        """The next key press: one character; Ctrl-D at end of input; ESC for escape sequences."""
+    def key(self, timeout: float | None = None) -> str:
+        """The next key press: one character; Ctrl-D at end of input; ESC for escape sequences;
+        TIMEOUT when ``timeout`` seconds pass first (on a terminal; piped input never waits)."""
         if not self._pending:
-            self._pending = self._read_raw() if self.tty else (self.stream.read(1) or CTRL_D)
+            self._pending = self._read_raw(timeout) if self.tty else (self.stream.read(1) or CTRL_D)
+            if self._pending == TIMEOUT:
+                self._pending = ""
+                return TIMEOUT
         if self._pending.startswith(ESCAPE):
             self._pending = ""  # arrow keys and the like: swallow the whole sequence
             return ESCAPE
         key, self._pending = self._pending[0], self._pending[1:]
         return key
 
-    def line(self) -> str | None:
-        """One typed line (without its newline); None on Ctrl-D or end of input.
+    def _ready(self, timeout: float | None) -> bool:
+        if timeout is None:
+            return True
+        import select
+
+        return bool(select.select([self.stream.fileno()], [], [], timeout)[0])
+
+    def line(self, timeout: float | None = None) -> str | None:
+        """One typed line (without its newline); None on Ctrl-D or end of input; TIMEOUT when
+        ``timeout`` seconds pass before the line is submitted (on a terminal).
 
         On a TTY the line is read in the terminal's normal mode, with echo and line editing
         (Ctrl-C there raises KeyboardInterrupt, which the front end treats as quit).
         """
         if self.tty:
             self._pending = ""
+            if not self._ready(timeout):
+                return TIMEOUT
             data = os.read(self.stream.fileno(), 4096).decode("utf-8", "replace")
             return data.rstrip("\r\n") if data and data[0] not in (CTRL_C, CTRL_D) else None
         chars: list[str] = []
@@ -59,7 +74,7 @@ class Keys:
                 return None
             chars.append(ch)
 
-    def _read_raw(self) -> str:
+    def _read_raw(self, timeout: float | None = None) -> str:
         import termios
         import tty
 
@@ -67,6 +82,8 @@ class Keys:
         old = termios.tcgetattr(fd)
         try:
             tty.setraw(fd)
+            if not self._ready(timeout):  # raw first: in line mode a key is not readable before Enter
+                return TIMEOUT
             data = os.read(fd, 64)
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, old)
