@@ -69,6 +69,31 @@ class Filter:
         return [q for q in questions if self.matches(q)]
 
 
+def no_match_message(flt: Filter, questions: list[Question]) -> str:
+    """Why these filters chose nothing: what exists for each filter given, with close matches."""
+    import difflib
+
+    if not questions:
+        return "the banks hold no questions; import notes or pass --bank"
+    known = {
+        "--topic": (flt.topics, sorted({q.topic for q in questions})),
+        "--tag": (flt.tags, sorted({t.lower() for q in questions for t in q.tags})),
+        "--kind": (flt.kinds, sorted({q.kind for q in questions})),
+        "--from-bank": (flt.banks, sorted({q.bank for q in questions})),
+    }
+    parts = []
+    for option, (given, names) in known.items():
+        if not given:
+            continue
+        close = [m for g in given for m in difflib.get_close_matches(g, names, n=3, cutoff=0.5)]
+        hint = f"did you mean {', '.join(dict.fromkeys(close))}? " if close else ""
+        shown = ", ".join(names[:40]) + (f" (and {len(names) - 40} more)" if len(names) > 40 else "")
+        parts.append(f"{option} {' '.join(given)}: {hint}{option[2:]}s that exist: {shown}")
+    if not parts:
+        parts.append("try fewer filters (`mlprep questions` lists what there is)")
+    return "no question matches these filters; " + "; ".join(parts)
+
+
 def _topic_match(wanted: str, topic: str) -> bool:
     """A topic filter matches the topic exactly, or as a prefix of a word in it ("transformers")."""
     topic = topic.lower()

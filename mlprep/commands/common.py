@@ -52,10 +52,17 @@ class Selection:
             raise typer.BadParameter(str(exc)) from None
 
     def questions(self) -> list[Question]:
+        """The questions the filters choose; none at all is a usage error (exit 2) saying what exists."""
         from mlprep.bank.loader import load_questions  # YAML is only needed once a command runs
+        from mlprep.bank.select import no_match_message
+        from mlprep.errors import MlprepError
 
         flt = self.filter()
-        return flt.apply(load_questions(self.values["bank"] or None))
+        everything = load_questions(self.values["bank"] or None)
+        chosen = flt.apply(everything)
+        if not chosen:
+            raise MlprepError(no_match_message(flt, everything))
+        return chosen
 
 
 def with_selection(command: Callable) -> Callable:

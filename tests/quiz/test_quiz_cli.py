@@ -68,7 +68,18 @@ def test_filters_and_limit_choose_the_cards(cli, bank):
     r = cli("quiz", "--bank", bank, "--topic", "classical", input=" 3")
     assert "sigmoid" in r.output and "softmax" not in r.output
     r = cli("quiz", "--bank", bank, "-n", "1", "--tag", "nothing-has-this", input="")
-    assert "No questions match" in r.output
+    assert r.exit_code == 2 and "no question matches" in r.output and "tags that exist: activation" in r.output
+
+
+@pytest.mark.parametrize("command", ["quiz", "questions", "export"])
+def test_a_filter_that_matches_nothing_is_exit_2_with_what_exists(cli, bank, command):
+    args = ["--csv", "out.csv"] if command == "export" else []
+    r = cli(command, "--bank", bank, "--topic", "transformer-s", *args)
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+    assert "did you mean transformers?" in r.output and "classical, transformers" in r.output
+    r = cli(command, "--topic", "nosuch", *args)  # the bundled banks
+    assert r.exit_code == 2 and "topics that exist:" in r.output
 
 
 def test_type_mode_scores_and_enter_accepts_the_suggestion(cli, bank):
