@@ -57,7 +57,10 @@ def quiz(
             err_console.print(nothing_to_do(questions, store.cards(), now, planned.queue.cram))
             return
         session = Session(store, planned.queue, settings, _now, mode=mode, time_limit=time_limit)
-        outcome = TerminalQuiz(session, console, Keys()).run()
+        try:
+            outcome = TerminalQuiz(session, console, Keys()).run()
+        finally:
+            session.close()
         _summary(session, outcome)
 
 

@@ -8,6 +8,7 @@ quitting at any moment loses nothing already rated.
 from __future__ import annotations
 
 import random
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from mlprep.quiz.scoring import score_answer, suggested_rating
 from mlprep.store import CardRow, Store
 
 LEARN_AHEAD = timedelta(minutes=20)  # a card due again within this is shown again this session
+CLAIM_FOR = timedelta(minutes=15)  # a new card on screen is this session's for this long (renewed)
 MODES = ("flash", "choice", "type")
 
 
@@ -106,6 +108,7 @@ class Session:
         self.given: list[Given] = []
         self.skipped: list[Question] = []
         self.history: list[Action] = []
+        self.id = uuid.uuid4().hex  # names this session's claims on new cards in the store
         self.started = clock()
         self._show()
 
@@ -145,12 +148,31 @@ class Session:
         return Footer(new, learning, due, len(self.given), elapsed, left, mock=self.time_limit is not None)
 
     def _show(self) -> None:
+        self._claim_or_pass()
         self.revealed = False
         self.answer: Answer | None = None
         self.shown_at = self.clock()
         q = self.current
         self.choices = list(q.choices) if q is not None else []
         self.rng.shuffle(self.choices)
+
+    def _claim_or_pass(self) -> None:
+        """A new card goes on screen only once this session holds it: one that another open
+        session shows (or has rated since this queue was planned) is taken out of this queue."""
+        if self.cram:
+            return
+        while self.pos < len(self.queue):
+            q = self.queue[self.pos]
+            if q.id in self.due_ids or q.id in self.learning_ids or any(g.question.id == q.id for g in self.given):
+                return
+            now = self.clock()
+            if self.store.claim_new(q.id, self.id, now, now + CLAIM_FOR):
+                return
+            self.queue[self.pos:] = [x for x in self.queue[self.pos:] if x.id != q.id]
+
+    def close(self) -> None:
+        """Let go of this session's claims (a killed session's claims lapse on their own)."""
+        self.store.release_claims(self.id, self.clock())
 
     # -- actions -----------------------------------------------------------------------------
     def reveal(self) -> None:

@@ -235,6 +235,29 @@ class Store:
         ).fetchone()
         return int(row[0])
 
+    # -- claims on new cards ---------------------------------------------------------------
+    def claim_new(self, qid: str, session: str, now: datetime, until: datetime) -> bool:
+        """Claim a never-seen card for ``session`` until ``until``, atomically.
+
+        False when the card has a record by now (another session rated, buried or suspended it)
+        or another session holds a live claim on it; the same session may claim again."""
+        with self.write():
+            if self._db.execute("SELECT 1 FROM cards WHERE qid = ?", (qid,)).fetchone():
+                return False
+            row = self._db.execute("SELECT session, expires FROM claims WHERE qid = ?", (qid,)).fetchone()
+            if row and row[0] != session and row[1] > iso(now):
+                return False
+            self._db.execute("INSERT OR REPLACE INTO claims (qid, session, expires) VALUES (?, ?, ?)",
+                             (qid, session, iso(until)))
+            return True
+
+    def release_claims(self, session: str, now: datetime | None = None) -> None:
+        """Drop this session's claims (and any that lapsed before ``now``)."""
+        with self.write():
+            self._db.execute("DELETE FROM claims WHERE session = ?", (session,))
+            if now is not None:
+                self._db.execute("DELETE FROM claims WHERE expires <= ?", (iso(now),))
+
     # -- settings --------------------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

@@ -64,11 +64,23 @@ def _m002_card_topic_and_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX cards_due ON cards (due)")
 
 
+def _m003_claims(db: sqlite3.Connection) -> None:
+    """New cards on screen in a running session, so a second session does not serve them too."""
+    db.execute(
+        """CREATE TABLE claims (
+            qid TEXT PRIMARY KEY,
+            session TEXT NOT NULL,        -- the claiming session's random id
+            expires TEXT NOT NULL         -- UTC ISO time; a claim left by a killed session lapses
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_card_topic_and_indexes", _m002_card_topic_and_indexes),
+    ("m003_claims", _m003_claims),
 ]
-OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts"}
+OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts", "claims"}
 
 
 

@@ -107,3 +107,25 @@ def test_kill_9_keeps_every_rating_already_given(mlprep_home, bank):
     child.kill(signal.SIGKILL)
     child.close(force=True)
     assert ratings() == [3, 4]
+
+
+def test_two_terminals_on_one_home_never_show_the_same_new_card(mlprep_home, bank):
+    questions = ["What does softmax do", "Why scale dot products", "What does a causal mask prevent",
+                 "What is weight tying"]
+    pattern = "|".join(questions)
+    first = spawn(mlprep_home, "--bank", str(bank))
+    first.expect(pattern)
+    shown_first = [first.match.group(0)]
+    second = spawn(mlprep_home, "--bank", str(bank))
+    second.expect(pattern)
+    shown_second = [second.match.group(0)]
+    assert shown_first != shown_second
+    first.send(" 4")  # Easy: the first terminal moves on to a card the second is not showing
+    first.expect(pattern)
+    shown_first.append(first.match.group(0))
+    assert shown_first[-1] not in shown_second
+    for child in (first, second):
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0

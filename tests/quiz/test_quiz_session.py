@@ -152,7 +152,7 @@ def test_undo_of_bury_puts_back_a_seen_card_exactly(store):
     s = session(store, [SOFTMAX, CLOZE])
     s.rate(3)
     row = store.card(SOFTMAX.id)
-    s2 = session(store, [SOFTMAX, CLOZE])
+    s2 = Session(store, Plan([SOFTMAX, CLOZE], due_ids={SOFTMAX.id}), Settings(fuzz=False), Clock())
     s2.suspend()
     assert store.card(SOFTMAX.id).suspended
     s2.undo()
@@ -186,3 +186,27 @@ def test_the_card_on_screen_stays_answerable_when_the_time_runs_out(store):
     assert s.finished and s.current is SOFTMAX
     s.rate(3)  # shown in time: its rating counts, then the session is over
     assert s.finished and len(store.reviews()) == 1
+
+
+def test_two_open_sessions_never_serve_the_same_new_card(mlprep_home):
+    clock = Clock()
+    with open_store() as one_store, open_store() as other_store:
+        one = session(one_store, [SOFTMAX, CLOZE, CHOICE], clock)
+        other = session(other_store, [SOFTMAX, CLOZE, CHOICE], clock)
+        assert one.current is SOFTMAX and other.current is CLOZE  # SOFTMAX is the first one's
+        one.rate(4)
+        assert one.current is CHOICE  # CLOZE is on the other's screen
+        other.rate(4)
+        assert other.current is None and other.finished  # CHOICE is the first one's, SOFTMAX was rated
+        one.close()
+        late = session(other_store, [SOFTMAX, CLOZE, CHOICE], clock)
+        assert late.current is CHOICE  # claims end with the session; rated cards stay taken
+
+
+def test_a_killed_sessions_claims_lapse(mlprep_home):
+    clock = Clock()
+    with open_store() as store:
+        session(store, [SOFTMAX, CLOZE], clock)  # never closed, as after kill -9
+        assert session(store, [SOFTMAX, CLOZE], clock).current is CLOZE
+        clock.tick(16 * 60)
+        assert session(store, [SOFTMAX, CLOZE], clock).current is SOFTMAX
