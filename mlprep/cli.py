@@ -19,6 +19,7 @@ from mlprep.commands import explore as explore_cmd
 from mlprep.commands import export as export_cmd
 from mlprep.commands import gpt as gpt_cmd
 from mlprep.commands import importer as importer_cmd
+from mlprep.commands import optimize as optimize_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
 from mlprep.commands import stats as stats_cmd
@@ -72,6 +73,7 @@ app.command("quiz")(quiz_cmd.quiz)
 app.command("stats")(stats_cmd.stats)
 app.command("export")(export_cmd.export)
 app.command("unsuspend")(quiz_cmd.unsuspend)
+app.command("optimize")(optimize_cmd.optimize)
 app.add_typer(questions_cmd.app, name="questions")
 app.command("import")(importer_cmd.import_notes)
 app.command("drills")(drills_cmd.list_drills)

@@ -82,9 +82,10 @@ def cram(questions: list[Question], cards: dict[str, CardRow], now: datetime, *,
     return Plan(_cap(pool, limit), cram=True)
 
 
-def weakest(questions: list[Question], cards: dict[str, CardRow], now: datetime, n: int) -> Plan:
+def weakest(questions: list[Question], cards: dict[str, CardRow], now: datetime, n: int,
+            parameters: tuple[float, ...] | None = None) -> Plan:
     seen = [q for q in _usable(questions, cards, now) if q.id in cards]
-    seen.sort(key=lambda q: retrievability(cards[q.id], now))
+    seen.sort(key=lambda q: retrievability(cards[q.id], now, parameters))
     return Plan(seen[: max(0, n)], cram=True)
 
 
