@@ -129,3 +129,14 @@ def test_two_terminals_on_one_home_never_show_the_same_new_card(mlprep_home, ban
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
+
+
+def test_keys_typed_ahead_of_the_screen_are_not_lost(mlprep_home, bank):
+    child = spawn(mlprep_home, "--bank", str(bank))
+    child.send(" 3")  # before the first card is even drawn: the terminal is not in raw mode yet
+    child.expect("What does softmax do")
+    child.expect("Why scale dot products")
+    child.send("q")
+    child.expect("Rated 1 card")
+    child.expect(pexpect.EOF)
+    assert ratings() == [3]

@@ -81,7 +81,7 @@ class Keys:
         fd = self.stream.fileno()
         old = termios.tcgetattr(fd)
         try:
-            tty.setraw(fd)
+            tty.setraw(fd, termios.TCSANOW)  # not TCSAFLUSH: keys typed ahead (or pasted) are kept
             if not self._ready(timeout):  # raw first: in line mode a key is not readable before Enter
                 return TIMEOUT
             data = os.read(fd, 64)
