@@ -267,3 +267,11 @@ def test_keys_after_the_mock_time_is_up_end_in_the_report(cli, bank, monkeypatch
     assert "Traceback" not in r.output and r.exception is None
     assert "Mock interview report: 1 card(s) answered" in r.output or "Time is up" in r.output
     assert "Mock interview report" in r.output and re.search(r"transformers|classical", r.output)
+
+
+def test_no_match_names_only_the_filter_that_matches_nothing(cli, bank):
+    r = cli("questions", "--bank", bank, "--topic", "classical", "--tag", "activaton")
+    assert r.exit_code == 2
+    assert "--tag activaton: did you mean activation?" in r.output and "--topic" not in r.output
+    r = cli("questions", "--bank", bank, "--topic", "classical", "--kind", "choice")
+    assert r.exit_code == 2 and "match no question together" in r.output
