@@ -21,6 +21,7 @@ from mlprep.commands import export as export_cmd
 from mlprep.commands import gpt as gpt_cmd
 from mlprep.commands import importer as importer_cmd
 from mlprep.commands import mock as mock_cmd
+from mlprep.commands import optimize as optimize_cmd
 from mlprep.commands import questions as questions_cmd
 from mlprep.commands import quiz as quiz_cmd
 from mlprep.commands import stats as stats_cmd
@@ -77,6 +78,7 @@ app.command("mock")(mock_cmd.mock)
 app.command("stats")(stats_cmd.stats)
 app.command("export")(export_cmd.export)
 app.command("unsuspend")(quiz_cmd.unsuspend)
+app.command("optimize")(optimize_cmd.optimize)
 app.add_typer(questions_cmd.app, name="questions")
 app.command("import")(importer_cmd.import_notes)
 app.add_typer(banks_cmd.app, name="banks")

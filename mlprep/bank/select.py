@@ -69,6 +69,36 @@ class Filter:
         return [q for q in questions if self.matches(q)]
 
 
+def no_match_message(flt: Filter, questions: list[Question]) -> str:
+    """Why these filters chose nothing: each filter that matches nothing on its own, what exists
+    for it and the closest names; or, when each matches alone, that they do not match together."""
+    import difflib
+
+    if not questions:
+        return "the banks hold no questions; import notes or pass --bank"
+    known = {
+        "--topic": ("topics", Filter(topics=flt.topics), sorted({q.topic for q in questions})),
+        "--tag": ("tags", Filter(tags=flt.tags), sorted({t.lower() for q in questions for t in q.tags})),
+        "--kind": ("kinds", Filter(kinds=flt.kinds), sorted({q.kind for q in questions})),
+        "--from-bank": ("banks", Filter(banks=flt.banks), sorted({q.bank for q in questions})),
+    }
+    given = {"--topic": flt.topics, "--tag": flt.tags, "--kind": flt.kinds, "--from-bank": flt.banks}
+    parts = []
+    for option, (noun, alone, names) in known.items():
+        if not given[option] or any(alone.matches(q) for q in questions):
+            continue
+        close = [m for g in given[option] for m in difflib.get_close_matches(g, names, n=3, cutoff=0.6)]
+        hint = f"did you mean {', '.join(dict.fromkeys(close))}? " if close else ""
+        shown = ", ".join(names[:30]) + (f" (and {len(names) - 30} more)" if len(names) > 30 else "")
+        parts.append(f"{option} {' '.join(given[option])}: {hint}{noun} that exist: {shown}")
+    if not parts:
+        used = [o for o, v in given.items() if v] + [o for o, v in (("--difficulty", flt.difficulties),
+            ("--source", flt.source), ("--search", flt.search)) if v]
+        parts.append(f"{', '.join(used)} match no question together; drop one (`mlprep questions` lists "
+                     "what there is)")
+    return "no question matches these filters; " + "; ".join(parts)
+
+
 def _topic_match(wanted: str, topic: str) -> bool:
     """A topic filter matches the topic exactly, or as a prefix of a word in it ("transformers")."""
     topic = topic.lower()

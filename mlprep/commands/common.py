@@ -61,8 +61,16 @@ class Selection:
             raise typer.BadParameter(str(exc)) from None
 
     def questions(self) -> list[Question]:
+        """The questions the filters choose; none at all is a usage error (exit 2) saying what exists."""
+        from mlprep.bank.select import no_match_message
+        from mlprep.errors import MlprepError
+
         flt = self.filter()
-        return flt.apply(load_banks(self.values["bank"], self.values["only_bank"]))
+        everything = load_banks(self.values["bank"], self.values["only_bank"])
+        chosen = flt.apply(everything)
+        if not chosen:
+            raise MlprepError(no_match_message(flt, everything))
+        return chosen
 
 
 def load_banks(bank: list[Path] | None, only_bank: list[Path] | None) -> list[Question]:

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from mlprep.commands.common import Selection, with_selection
+from mlprep.commands.common import BankOption, Selection, with_selection
 from mlprep.commands.views.console import console, err_console
 
 
@@ -30,7 +31,8 @@ def quiz(
     interview_date: Annotated[str | None, typer.Option("--interview-date", help="YYYY-MM-DD: meet every card before it and keep intervals short of it (remembered; 'none' clears).")] = None,
 ) -> None:
     """Today's session: due reviews first, then new cards. Keys: Space/Enter reveal, 1-4 rate,
-    s skip, u undo, b bury, x suspend, q quit. Reads keys from stdin when it is not a terminal."""
+    s skip, u undo (any last action), b bury, x suspend, i card id and source, q quit. Reads keys
+    from stdin when it is not a terminal."""
     from mlprep.commands.views.keys import Keys
     from mlprep.commands.views.quiz_screen import TerminalQuiz
     from mlprep.quiz.plan import nothing_to_do, plan_session
@@ -55,7 +57,10 @@ def quiz(
             err_console.print(nothing_to_do(questions, store.cards(), now, planned.queue.cram))
             return
         session = Session(store, planned.queue, settings, _now, mode=mode, time_limit=time_limit)
-        outcome = TerminalQuiz(session, console, Keys()).run()
+        try:
+            outcome = TerminalQuiz(session, console, Keys()).run()
+        finally:
+            session.close()
         _summary(session, outcome)
 
 
@@ -68,30 +73,58 @@ def _summary(session, outcome: str) -> None:
     counts = {name: sum(1 for g in given if g.rating == r) for r, name in RATINGS.items()}
     detail = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
     console.print(f"Rated {len(given)} card(s){': ' + detail if detail else ''}. Progress is saved.")
-    if session.time_limit is None or not (session.given or session.skipped):
+    if session.time_limit is None:
         return
-    table = Table(title="Mock interview report", header_style="bold")
-    for col in ("topic", "rated", "good or easy", "mean rating", "seconds", "skipped"):
+    report = session.report()
+    table = Table(title=f"Mock interview report: {len(given)} card(s) answered", header_style="bold")
+    for col in ("topic", "rated", "score (good or easy)", "mean rating", "seconds", "skipped"):
         table.add_column(col, justify="left" if col == "topic" else "right")
-    for name, t in session.report().items():
+    for name, t in report.items():
         share = "-" if t["good_share"] is None else f"{t['good_share']:.0%}"
-        table.add_row(name, str(t["rated"]), share, str(t["mean_rating"] or "-"), str(t["seconds"]), str(t["skipped"]))
+        table.add_row(escape(name), str(t["rated"]), share, str(t["mean_rating"] or "-"), str(t["seconds"]),
+                      str(t["skipped"]))
+    if not report:
+        table.add_row("(no card answered)", "0", "-", "-", "0", "0")
     console.print(table)
 
 
 def unsuspend(
-    ids: Annotated[list[str] | None, typer.Argument(help="Question ids to bring back (see `mlprep stats` for leeches).", show_default=False)] = None,
+    ids: Annotated[list[str] | None, typer.Argument(help="Question ids to bring back; none: list the suspended cards (`i` in the quiz shows a card's id).", show_default=False)] = None,
     all_cards: Annotated[bool, typer.Option("--all", help="Unsuspend every suspended card.")] = False,
+    bank: BankOption = None,
 ) -> None:
-    """Bring suspended cards (and leeches) back into quiz sessions."""
+    """Bring suspended cards (and leeches) back into quiz sessions; with no ids, list them."""
     from mlprep.errors import MlprepError
     from mlprep.store import open_store
 
     if not ids and not all_cards:
-        raise typer.BadParameter("give question ids, or --all")
+        _list_suspended(bank)
+        return
     with open_store() as store:
         done = store.unsuspend(None if all_cards else ids)
     missing = sorted(set(ids or []) - set(done))
     if missing:
-        raise MlprepError(f"not suspended (or never seen): {', '.join(missing)}; nothing to do for them")
+        raise MlprepError(f"not suspended (or never seen): {', '.join(missing)}; "
+                          "`mlprep unsuspend` with no ids lists the suspended cards")
     console.print(f"Unsuspended {len(done)} card(s).")
+
+
+def _list_suspended(bank) -> None:
+    from mlprep.bank.loader import load_questions
+    from mlprep.store import open_store
+
+    with open_store() as store:
+        rows = store.suspended()
+    if not rows:
+        console.print("No card is suspended.")
+        return
+    texts = {q.id: q.question for q in load_questions(bank or None)}
+    table = Table(title=f"{len(rows)} suspended card(s): `mlprep unsuspend ID...` or `--all` brings them back",
+                  header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("topic")
+    table.add_column("question", overflow="fold")
+    for row in rows:
+        text = texts.get(row.qid, "(not in the current banks)").strip().splitlines()[0]
+        table.add_row(escape(row.qid) + (" (leech)" if row.leech else ""), escape(row.topic), escape(text))
+    console.print(table)

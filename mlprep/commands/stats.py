@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -44,16 +45,52 @@ def _percent(x: float | None) -> str:
     return "-" if x is None else f"{x:.0%}"
 
 
+def bar(share: float, width: int = 24) -> str:
+    """A horizontal bar of ``share`` (0..1) in eighths of a character."""
+    eighths = round(max(0.0, min(1.0, share)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + ("" if part == 0 else " ▏▎▍▌▋▊▉"[part])).ljust(width)
+
+
+def readiness_table(r: dict) -> Table:
+    when = f"on {r['date']} ({r['days_left']} days left)" if r["days_left"] else "now (no --interview-date set)"
+    table = Table(title=f"Readiness: predicted recall {when}; unseen cards count as not known",
+                  header_style="bold")
+    for col in ("topic", "recall", "", "seen"):
+        table.add_column(col, justify="left" if col in ("topic", "") else "right")
+    if r["days_left"]:
+        table.add_column(f"reviews/day to {r['target_retention']:.0%}", justify="right")
+    rows = [*r["topics"].items(), ("all topics", r["overall"])]
+    for name, t in rows:
+        style = "green" if t["recall"] >= r["target_retention"] else "yellow" if t["recall"] >= 0.5 else "red"
+        cells = [escape(name), _percent(t["recall"]), f"[{style}]{bar(t['recall'])}[/]", _percent(t["seen_share"])]
+        if r["days_left"]:
+            cells.append(f"{t['reviews_per_day']:.1f}")
+        table.add_row(*cells, end_section=name == rows[-2][0] if len(rows) > 1 else False)
+    return table
+
+
 def stats(bank: BankOption = None, only_bank: OnlyBankOption = None, as_json: JsonOption = False,
-          weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks shown in the calendar.")] = 16) -> None:
-    """Reviews, retention (30 days), streak, due forecast, mastery per topic, hardest cards, drills."""
+          weeks: Annotated[int, typer.Option("--weeks", min=1, max=52, help="Weeks shown in the calendar.")] = 16,
+          plot: Annotated[Path | None, typer.Option("--plot", dir_okay=False, help="Also draw the due forecast and the predicted recall curve to this PNG (needs matplotlib: pip install 'mlprep[plot]').")] = None,
+          ) -> None:
+    """Reviews, retention (30 days), streak, due forecast, mastery per topic, hardest cards, drills,
+    and readiness: predicted recall per topic on the interview date."""
+    from mlprep.quiz.readiness import recall_curve
+    from mlprep.quiz.settings import load_settings
     from mlprep.quiz.stats import compute
     from mlprep.store import open_store
 
     questions = load_banks(bank, only_bank)
     now = datetime.now().astimezone()
     with open_store() as store:
-        data = compute(store, now, questions, weeks=weeks)
+        settings = load_settings(store)
+        data = compute(store, now, questions, weeks=weeks, settings=settings)
+        curve = recall_curve(questions, store.cards(), settings, now) if plot else None
+    if plot is not None:
+        from mlprep.commands.views.stats_plot import save_stats_plot
+
+        save_stats_plot(plot, data["due_forecast"], curve, data["readiness"])
     if as_json:
         print_json(data)
         return
@@ -93,5 +130,9 @@ def stats(bank: BankOption = None, only_bank: OnlyBankOption = None, as_json: Js
             drills.add_row(escape(name), str(d["attempts"]), f"{d['best_passed']}/{d['total']}",
                            "yes" if d["solved"] else "no", d["last_at"][:16].replace("T", " "))
         console.print(drills)
+    if data["readiness"]["topics"]:
+        console.print(readiness_table(data["readiness"]))
     console.print(Text(f"Reviews, last {weeks} weeks", style="bold"))
     console.print(heatmap(data["calendar"], now.date(), weeks))
+    if plot is not None:
+        console.print(f"Forecast and recall curve written to {escape(str(plot))}")

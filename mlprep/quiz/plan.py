@@ -38,7 +38,7 @@ def plan_session(
     """The session's queue: ``weakest`` N, ``cram``, a ``mock`` mix, or today's due and new cards."""
     cards = store.cards()
     if weakest:
-        return SessionPlan(queue.weakest(questions, cards, now, weakest))
+        return SessionPlan(queue.weakest(questions, cards, now, weakest, settings.parameters))
     if cram:
         return SessionPlan(queue.cram(questions, cards, now, limit=limit))
     if mock:

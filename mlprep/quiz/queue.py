@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mlprep.bank.schema import Question
-from mlprep.quiz.scheduler import is_available, is_due, retrievability
+from mlprep.quiz.scheduler import fsrs_state, is_available, is_due, retrievability
 from mlprep.store import CardRow
 
 
@@ -26,6 +26,7 @@ from mlprep.store import CardRow
 class Plan:
     questions: list[Question]
     due_ids: set[str] = field(default_factory=set)  # which of them are scheduled reviews
+    learning_ids: set[str] = field(default_factory=set)  # which due ones are in (re)learning steps
     cram: bool = False
 
 
@@ -70,7 +71,9 @@ def today(
     new = _round_robin(new_groups, list(new_groups))
     chosen = _cap(due, reviews_left) + _cap(new, new_left)
     chosen = _cap(chosen, limit)
-    return Plan(chosen, {q.id for q in chosen if q.id in cards})
+    due_ids = {q.id for q in chosen if q.id in cards}
+    learning = {qid for qid in due_ids if fsrs_state(cards[qid]) in (1, 3)}
+    return Plan(chosen, due_ids, learning)
 
 
 def cram(questions: list[Question], cards: dict[str, CardRow], now: datetime, *, limit: int | None = None) -> Plan:
@@ -79,9 +82,10 @@ def cram(questions: list[Question], cards: dict[str, CardRow], now: datetime, *,
     return Plan(_cap(pool, limit), cram=True)
 
 
-def weakest(questions: list[Question], cards: dict[str, CardRow], now: datetime, n: int) -> Plan:
+def weakest(questions: list[Question], cards: dict[str, CardRow], now: datetime, n: int,
+            parameters: tuple[float, ...] | None = None) -> Plan:
     seen = [q for q in _usable(questions, cards, now) if q.id in cards]
-    seen.sort(key=lambda q: retrievability(cards[q.id], now))
+    seen.sort(key=lambda q: retrievability(cards[q.id], now, parameters))
     return Plan(seen[: max(0, n)], cram=True)
 
 

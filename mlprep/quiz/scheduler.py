@@ -18,6 +18,7 @@ import fsrs
 from mlprep.store import CardRow, Store
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+_DEFAULT_SCHEDULER = fsrs.Scheduler()
 
 
 @dataclass
@@ -30,10 +31,18 @@ class Settings:
     leech_lapses: int = 8  # lapses (Again on a learned card) before a card is a leech
     interview_date: date | None = None  # when set, every card is seen and reviewed before it
     fuzz: bool = True  # FSRS interval fuzzing (tests turn it off)
+    parameters: tuple[float, ...] | None = None  # FSRS weights fitted by `mlprep optimize`; None: fsrs's defaults
 
     def __post_init__(self) -> None:
         if not 0.7 <= self.retention <= 0.99:
             raise ValueError(f"desired retention {self.retention} must be between 0.7 and 0.99")
+        if self.parameters is not None and len(self.parameters) != len(fsrs.scheduler.DEFAULT_PARAMETERS):
+            raise ValueError(f"FSRS needs {len(fsrs.scheduler.DEFAULT_PARAMETERS)} parameters, "
+                             f"got {len(self.parameters)}")
+
+    @property
+    def fsrs_parameters(self) -> tuple[float, ...]:
+        return self.parameters or tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 
 
 @dataclass
@@ -66,6 +75,7 @@ def days_to_interview(settings: Settings, now: datetime) -> int | None:
 def fsrs_scheduler(settings: Settings, now: datetime) -> fsrs.Scheduler:
     days = days_to_interview(settings, now)
     return fsrs.Scheduler(
+        parameters=settings.fsrs_parameters,
         desired_retention=settings.retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,
@@ -86,8 +96,7 @@ def daily_targets(settings: Settings, now: datetime, unseen: int) -> DailyTarget
 
 
 def new_card(qid: str, topic: str, now: datetime) -> CardRow:
-    card_id = int(hashlib.sha1(qid.encode("utf-8")).hexdigest()[:12], 16)
-    card = fsrs.Card(card_id=card_id, due=_utc(now))
+    card = fsrs.Card(card_id=card_id(qid), due=_utc(now))
     return CardRow(qid=qid, state=card.to_json(), due=now, topic=topic)
 
 
@@ -149,9 +158,15 @@ def stability(row: CardRow) -> float:
     return fsrs_card(row).stability or 0.0
 
 
-def retrievability(row: CardRow, now: datetime) -> float:
-    """Estimated probability of recalling the card now (0..1)."""
-    return fsrs.Scheduler().get_card_retrievability(fsrs_card(row), _utc(now))
+def retrievability(row: CardRow, now: datetime, parameters: tuple[float, ...] | None = None) -> float:
+    """Estimated probability of recalling the card at ``now`` (0..1), with these FSRS parameters."""
+    scheduler = fsrs.Scheduler(parameters=parameters) if parameters else _DEFAULT_SCHEDULER
+    return scheduler.get_card_retrievability(fsrs_card(row), _utc(now))
+
+
+def card_id(qid: str) -> int:
+    """The FSRS card id of a question: stable, from its id."""
+    return int(hashlib.sha1(qid.encode("utf-8")).hexdigest()[:12], 16)
 
 
 def is_available(row: CardRow | None, now: datetime) -> bool:
@@ -240,3 +255,8 @@ def suspend(store: Store, qid: str, topic: str, now: datetime) -> CardRow:
 def undo(store: Store, review_id: int) -> str:
     """Undo a rating: the review is marked undone and the card state restored. Returns its id."""
     return store.undo_review(review_id)
+
+
+def restore(store: Store, qid: str, before: CardRow | None) -> None:
+    """Put a card's record back as it was (undo of bury or suspend); None: it had no record."""
+    store.restore_card(qid, before)

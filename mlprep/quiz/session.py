@@ -8,6 +8,7 @@ quitting at any moment loses nothing already rated.
 from __future__ import annotations
 
 import random
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,11 +16,12 @@ from datetime import datetime, timedelta
 
 from mlprep.bank.schema import Question
 from mlprep.quiz.queue import Plan
-from mlprep.quiz.scheduler import Rated, Settings, bury, rate, suspend, undo
+from mlprep.quiz.scheduler import Rated, Settings, bury, rate, restore, suspend, undo
 from mlprep.quiz.scoring import score_answer, suggested_rating
-from mlprep.store import Store
+from mlprep.store import CardRow, Store
 
 LEARN_AHEAD = timedelta(minutes=20)  # a card due again within this is shown again this session
+CLAIM_FOR = timedelta(minutes=15)  # a new card on screen is this session's for this long (renewed)
 MODES = ("flash", "choice", "type")
 
 
@@ -48,11 +50,34 @@ class Given:
 
 @dataclass
 class Footer:
-    index: int  # 1-based position of the card on screen
-    total: int
-    due_left: int
+    """What is left in the session (the card on screen included) and what is done."""
+
+    new: int  # never-seen cards still to come
+    learning: int  # cards in (re)learning steps still to come, this session's Again/Hard among them
+    due: int  # scheduled reviews still to come
+    done: int  # cards rated so far
     elapsed: timedelta
     time_left: timedelta | None
+    mock: bool = False
+
+    @property
+    def left(self) -> int:
+        return self.new + self.learning + self.due
+
+
+@dataclass
+class Action:
+    """One undoable step: what it was, and the session and store state it changed."""
+
+    kind: str  # rate, skip, bury, suspend
+    question: Question
+    queue: list[Question]  # the queue and position before the step
+    pos: int
+    review_id: int | None = None  # for a rating
+    card_before: CardRow | None = None  # for bury and suspend
+    given: int = 0  # len(self.given) before the step
+    skipped: int = 0
+    learning: frozenset[str] = frozenset()
 
 
 class Session:
@@ -77,17 +102,21 @@ class Session:
         self.rng = rng or random.Random()
         self.queue = list(plan.questions)
         self.due_ids = set(plan.due_ids)
+        self.learning_ids = set(plan.learning_ids)  # due cards still in (re)learning steps
         self.cram = plan.cram
         self.pos = 0
         self.given: list[Given] = []
         self.skipped: list[Question] = []
+        self.history: list[Action] = []
+        self.id = uuid.uuid4().hex  # names this session's claims on new cards in the store
         self.started = clock()
         self._show()
 
     # -- what is on screen -------------------------------------------------------------------
     @property
     def current(self) -> Question | None:
-        return None if self.finished else self.queue[self.pos]
+        """The card on screen; it stays answerable when the time runs out while it is shown."""
+        return self.queue[self.pos] if self.pos < len(self.queue) else None
 
     @property
     def out_of_time(self) -> bool:
@@ -108,16 +137,42 @@ class Session:
     def footer(self) -> Footer:
         elapsed = self.clock() - self.started
         left = None if self.time_limit is None else max(timedelta(0), self.time_limit - elapsed)
-        due_left = sum(1 for q in self.queue[self.pos:] if q.id in self.due_ids)
-        return Footer(min(self.pos + 1, len(self.queue)), len(self.queue), due_left, elapsed, left)
+        new = learning = due = 0
+        for qid in {q.id for q in self.queue[self.pos:]}:
+            if qid in self.learning_ids:
+                learning += 1
+            elif qid in self.due_ids:
+                due += 1
+            else:
+                new += 1
+        return Footer(new, learning, due, len(self.given), elapsed, left, mock=self.time_limit is not None)
 
     def _show(self) -> None:
+        self._claim_or_pass()
         self.revealed = False
         self.answer: Answer | None = None
         self.shown_at = self.clock()
         q = self.current
         self.choices = list(q.choices) if q is not None else []
         self.rng.shuffle(self.choices)
+
+    def _claim_or_pass(self) -> None:
+        """A new card goes on screen only once this session holds it: one that another open
+        session shows (or has rated since this queue was planned) is taken out of this queue."""
+        if self.cram:
+            return
+        while self.pos < len(self.queue):
+            q = self.queue[self.pos]
+            if q.id in self.due_ids or q.id in self.learning_ids or any(g.question.id == q.id for g in self.given):
+                return
+            now = self.clock()
+            if self.store.claim_new(q.id, self.id, now, now + CLAIM_FOR):
+                return
+            self.queue[self.pos:] = [x for x in self.queue[self.pos:] if x.id != q.id]
+
+    def close(self) -> None:
+        """Let go of this session's claims (a killed session's claims lapse on their own)."""
+        self.store.release_claims(self.id, self.clock())
 
     # -- actions -----------------------------------------------------------------------------
     def reveal(self) -> None:
@@ -145,6 +200,7 @@ class Session:
     def rate(self, rating: int) -> Rated:
         """Rate the card on screen (1-4), committed at once, and move on."""
         q = self._need_card()
+        action = self._begin("rate", q)
         now = self.clock()
         seconds = (now - self.shown_at).total_seconds()
         mode = "mock" if self.time_limit is not None else self.presentation(q)
@@ -152,15 +208,19 @@ class Session:
             self.store, q.id, q.topic, rating, now, self.settings, mode=mode, cram=self.cram,
             duration_s=round(seconds, 2), typed_score=self.answer.score if self.answer else None,
         )
+        action.review_id = result.review_id
         requeue = result.card is not None and not result.card.suspended and result.card.due <= now + LEARN_AHEAD
         if requeue:
             self.queue.append(q)
+            self.learning_ids.add(q.id)
         self.given.append(Given(q, rating, result.review_id, seconds, requeue, self.pos))
         self._advance()
         return result
 
     def skip(self) -> None:
-        self.skipped.append(self._need_card())
+        q = self._need_card()
+        self._begin("skip", q)
+        self.skipped.append(q)
         self._advance()
 
     def bury(self) -> None:
@@ -173,6 +233,8 @@ class Session:
 
     def _set_aside(self, action: Callable[[Store, str, str, datetime], object]) -> None:
         q = self._need_card()
+        step = self._begin(action.__name__, q)
+        step.card_before = self.store.card(q.id)
         action(self.store, q.id, q.topic, self.clock())
         self.queue[self.pos + 1:] = [x for x in self.queue[self.pos + 1:] if x.id != q.id]
         self._advance()
@@ -181,20 +243,34 @@ class Session:
         self.pos += 1
         self._show()
 
-    def undo(self) -> Question | None:
-        """Undo this session's last rating and show that card again. None if nothing to undo."""
-        if not self.given:
+    def _begin(self, kind: str, q: Question) -> Action:
+        action = Action(kind, q, list(self.queue), self.pos, given=len(self.given), skipped=len(self.skipped),
+                        learning=frozenset(self.learning_ids))
+        self.history.append(action)
+        return action
+
+    @property
+    def last_action(self) -> Action | None:
+        return self.history[-1] if self.history else None
+
+    def undo(self) -> Action | None:
+        """Undo this session's last action (rate, skip, bury or suspend) and show that card again.
+
+        The store is put back as it was before it (the review marked undone, the card's flags
+        restored), and so is the queue. None if there is nothing to undo."""
+        if not self.history:
             return None
-        last = self.given.pop()
-        undo(self.store, last.review_id)
-        if last.requeued:
-            del self.queue[len(self.queue) - 1 - self.queue[::-1].index(last.question)]
-        if last.pos == self.pos - 1:
-            self.pos -= 1  # nothing happened since: step back to it
-        else:
-            self.queue.insert(self.pos, last.question)
+        last = self.history.pop()
+        if last.kind == "rate" and last.review_id is not None:
+            undo(self.store, last.review_id)
+        elif last.kind in ("bury", "suspend"):
+            restore(self.store, last.question.id, last.card_before)
+        self.queue, self.pos = last.queue, last.pos
+        del self.given[last.given:]
+        del self.skipped[last.skipped:]
+        self.learning_ids = set(last.learning)
         self._show()
-        return last.question
+        return last
 
     def _need_card(self) -> Question:
         q = self.current

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -61,6 +62,28 @@ def load_settings(
             values[key] = kind(raw)
     when = store.setting("interview_date") or ""
     try:
-        return Settings(**values, interview_date=date.fromisoformat(when) if when else None)
+        return Settings(**values, interview_date=date.fromisoformat(when) if when else None,
+                        parameters=stored_parameters(store))
     except ValueError as exc:
         raise SettingError(str(exc)) from None
+
+
+PARAMETERS_KEY = "fsrs_parameters"
+
+
+def stored_parameters(store: Store) -> tuple[float, ...] | None:
+    """The FSRS parameters `mlprep optimize` kept, or None (fsrs's defaults)."""
+    raw = store.setting(PARAMETERS_KEY)
+    if not raw:
+        return None
+    try:
+        values = tuple(float(x) for x in json.loads(raw))
+    except (ValueError, TypeError):
+        raise SettingError(f"the stored FSRS parameters are not a list of numbers ({raw[:40]}...); "
+                           "run `mlprep optimize --reset`") from None
+    return values
+
+
+def save_parameters(store: Store, parameters: tuple[float, ...] | None) -> None:
+    """Keep fitted FSRS parameters for every later session (None: back to the defaults)."""
+    store.set_setting(PARAMETERS_KEY, json.dumps([round(x, 6) for x in parameters]) if parameters else "")

@@ -14,7 +14,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from mlprep.bank.schema import Question
-from mlprep.quiz.scheduler import fsrs_card, stability, tomorrow
+from mlprep.quiz.readiness import readiness
+from mlprep.quiz.scheduler import Settings, fsrs_card, stability, tomorrow
 from mlprep.store import Store
 
 MASTERED_DAYS = 21.0
@@ -36,7 +37,8 @@ def streak(days: set[date], today: date) -> int:
     return count
 
 
-def compute(store: Store, now: datetime, questions: list[Question] | None = None, *, weeks: int = CALENDAR_WEEKS) -> dict:
+def compute(store: Store, now: datetime, questions: list[Question] | None = None, *, weeks: int = CALENDAR_WEEKS,
+            settings: Settings | None = None) -> dict:
     cards = store.cards()
     reviews = store.reviews()
     scheduled = [r for r in reviews if not r.cram]
@@ -76,6 +78,7 @@ def compute(store: Store, now: datetime, questions: list[Question] | None = None
         "hardest": _hardest(cards, scheduled, texts),
         "calendar": calendar,
         "drills": store.drill_results(),
+        "readiness": readiness(questions or [], cards, settings or Settings(), now),
     }
 
 

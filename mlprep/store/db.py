@@ -164,6 +164,19 @@ class Store:
             ),
         )
 
+    def restore_card(self, qid: str, before: CardRow | None) -> None:
+        """Put a card's record back as it was; ``None`` removes it (the card was never seen)."""
+        with self.write():
+            if before is None:
+                self._db.execute("DELETE FROM cards WHERE qid = ?", (qid,))
+            else:
+                self._upsert(before)
+
+    def suspended(self) -> list[CardRow]:
+        """Every suspended card, by id."""
+        return [_card(r) for r in self._db.execute(
+            f"SELECT {_CARD_COLS} FROM cards WHERE suspended = 1 ORDER BY qid")]
+
     def unsuspend(self, qids: list[str] | None = None) -> list[str]:
         """Unsuspend these cards (every suspended card when None); returns the ids changed.
 
@@ -246,6 +259,29 @@ class Store:
             (iso(since),),
         ).fetchone()
         return int(row[0])
+
+    # -- claims on new cards ---------------------------------------------------------------
+    def claim_new(self, qid: str, session: str, now: datetime, until: datetime) -> bool:
+        """Claim a never-seen card for ``session`` until ``until``, atomically.
+
+        False when the card has a record by now (another session rated, buried or suspended it)
+        or another session holds a live claim on it; the same session may claim again."""
+        with self.write():
+            if self._db.execute("SELECT 1 FROM cards WHERE qid = ?", (qid,)).fetchone():
+                return False
+            row = self._db.execute("SELECT session, expires FROM claims WHERE qid = ?", (qid,)).fetchone()
+            if row and row[0] != session and row[1] > iso(now):
+                return False
+            self._db.execute("INSERT OR REPLACE INTO claims (qid, session, expires) VALUES (?, ?, ?)",
+                             (qid, session, iso(until)))
+            return True
+
+    def release_claims(self, session: str, now: datetime | None = None) -> None:
+        """Drop this session's claims (and any that lapsed before ``now``)."""
+        with self.write():
+            self._db.execute("DELETE FROM claims WHERE session = ?", (session,))
+            if now is not None:
+                self._db.execute("DELETE FROM claims WHERE expires <= ?", (iso(now),))
 
     # -- settings --------------------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:

@@ -64,7 +64,18 @@ def _m002_card_topic_and_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX cards_due ON cards (due)")
 
 
-def _m003_drill_runs_and_mistakes(db: sqlite3.Connection) -> None:
+def _m003_claims(db: sqlite3.Connection) -> None:
+    """New cards on screen in a running session, so a second session does not serve them too."""
+    db.execute(
+        """CREATE TABLE claims (
+            qid TEXT PRIMARY KEY,
+            session TEXT NOT NULL,        -- the claiming session's random id
+            expires TEXT NOT NULL         -- UTC ISO time; a claim left by a killed session lapses
+        )"""
+    )
+
+
+def _m004_drill_runs_and_mistakes(db: sqlite3.Connection) -> None:
     """Drill runs (one attempt from a blank starter until it passes or is given up), the cards made
     from named mistakes, and the reports of mock interviews."""
     db.execute(
@@ -98,9 +109,11 @@ def _m003_drill_runs_and_mistakes(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_card_topic_and_indexes", _m002_card_topic_and_indexes),
-    ("m003_drill_runs_and_mistakes", _m003_drill_runs_and_mistakes),
+    ("m003_claims", _m003_claims),
+    ("m004_drill_runs_and_mistakes", _m004_drill_runs_and_mistakes),
 ]
-OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts", "drill_runs", "drill_mistakes", "mock_reports"}
+OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts", "claims", "drill_runs",
+              "drill_mistakes", "mock_reports"}
 
 
 

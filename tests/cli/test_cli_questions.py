@@ -48,7 +48,8 @@ def test_filters(cli, tmp_path):
     assert ids("-d", "1") == ["s.topk"]
     assert ids("--tag", "decoding", "--search", "nucleus") == ["s.topp"]
     assert ids("--topic", "optim") == ["o.adam"]
-    assert ids("--topic", "nothing") == []
+    r = cli("questions", "--only-bank", path, "--json", "--topic", "nothing")
+    assert r.exit_code == 2 and r.stdout == "" and "topics that exist: optimization, sampling" in r.stderr
 
 
 def test_table_output(cli, tmp_path):

@@ -53,7 +53,7 @@ def reviews() -> list[tuple]:
 def test_flash_session_from_piped_keys_stores_each_rating(cli, bank):
     r = cli("quiz", "--only-bank", bank, input=" 3 4 1q")
     assert r.exit_code == 0, r.output
-    assert "What does softmax do?" in r.output and "card 1 of 4" in r.output
+    assert "What does softmax do?" in r.output and "left 4: 4 new · 0 learning · 0 due · done 0" in r.output
     assert "Rated 3 card(s): 1 Again, 1 Good, 1 Easy" in r.output
     assert [x[0] for x in reviews()] == [3, 4, 1]
 
@@ -68,7 +68,18 @@ def test_filters_and_limit_choose_the_cards(cli, bank):
     r = cli("quiz", "--only-bank", bank, "--topic", "classical", input=" 3")
     assert "sigmoid" in r.output and "softmax" not in r.output
     r = cli("quiz", "--only-bank", bank, "-n", "1", "--tag", "nothing-has-this", input="")
-    assert "No questions match" in r.output
+    assert r.exit_code == 2 and "no question matches" in r.output and "tags that exist: activation" in r.output
+
+
+@pytest.mark.parametrize("command", ["quiz", "questions", "export"])
+def test_a_filter_that_matches_nothing_is_exit_2_with_what_exists(cli, bank, command):
+    args = ["--csv", "out.csv"] if command == "export" else []
+    r = cli(command, "--only-bank", bank, "--topic", "transformer-s", *args)
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+    assert "did you mean transformers?" in r.output and "classical, transformers" in r.output
+    r = cli(command, "--topic", "nosuch", *args)  # the bundled banks
+    assert r.exit_code == 2 and "topics that exist:" in r.output
 
 
 def test_type_mode_scores_and_enter_accepts_the_suggestion(cli, bank):
@@ -142,7 +153,7 @@ def test_settings_are_remembered(cli, bank):
         assert (store.setting("retention"), store.setting("new_per_day")) == ("0.85", "1")
         assert store.setting("interview_date") == "2099-01-01"
     r = cli("quiz", "--only-bank", bank, "--interview-date", "none", input="")
-    assert "card 1 of 1" in r.output  # one new card a day, remembered
+    assert "left 1: 1 new" in r.output  # one new card a day, remembered
     with open_store() as store:
         assert store.setting("interview_date") == ""
 
@@ -230,7 +241,8 @@ def test_unsuspend_brings_cards_back(cli, bank):
     assert r.exit_code == 0 and "Unsuspended 1" in r.output
     assert "sigmoid" in cli("quiz", "--only-bank", bank, "--topic", "classical", input="q").output
     assert cli("unsuspend", qid).exit_code == 2  # no longer suspended
-    assert cli("unsuspend").exit_code == 2
+    r = cli("unsuspend")  # no ids: the list of suspended cards
+    assert r.exit_code == 0 and "No card is suspended" in r.output
     assert cli("unsuspend", "--all").exit_code == 0
 
 
@@ -239,3 +251,27 @@ def test_anki_export_without_genanki_is_one_line_exit_2(cli, bank, tmp_path, mon
     r = cli("export", "--only-bank", bank, "--anki", tmp_path / "d.apkg")
     assert r.exit_code == 2 and "pip install 'mlprep[anki]'" in r.output
     assert not (tmp_path / "d.apkg").exists()
+
+
+@pytest.mark.parametrize("keys", [" 3 3 3 3 3", " 3xxxx", " 3sbu u", " 3 " + "q"])
+def test_keys_after_the_mock_time_is_up_end_in_the_report(cli, bank, monkeypatch, keys):
+    from datetime import datetime, timedelta, timezone
+
+    from mlprep.commands import quiz as quiz_command
+
+    ticks = iter(range(10_000))
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr(quiz_command, "_now", lambda: start + timedelta(seconds=20 * next(ticks)))
+    r = cli("quiz", "--only-bank", bank, "--mock", "1m", input=keys)
+    assert r.exit_code == 0, r.output
+    assert "Traceback" not in r.output and r.exception is None
+    assert "Mock interview report: 1 card(s) answered" in r.output or "Time is up" in r.output
+    assert "Mock interview report" in r.output and re.search(r"transformers|classical", r.output)
+
+
+def test_no_match_names_only_the_filter_that_matches_nothing(cli, bank):
+    r = cli("questions", "--only-bank", bank, "--topic", "classical", "--tag", "activaton")
+    assert r.exit_code == 2
+    assert "--tag activaton: did you mean activation?" in r.output and "--topic" not in r.output
+    r = cli("questions", "--only-bank", bank, "--topic", "classical", "--kind", "choice")
+    assert r.exit_code == 2 and "match no question together" in r.output

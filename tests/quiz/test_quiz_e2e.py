@@ -58,7 +58,7 @@ def ratings() -> list[int]:
 def test_pty_session_single_keys_then_quit_and_stats(mlprep_home, bank):
     child = spawn(mlprep_home, "--only-bank", str(bank))
     child.expect("What does softmax do")
-    child.expect("card 1 of 4")
+    child.expect("left 4: 4 new · 0 learning · 0 due · done 0")
     play(child, (" ", "probabilities that sum to one"), ("3", "Why scale dot products"),
          ("\r", "saturated region"),  # Enter reveals too
          ("1", "causal mask"), (" ", "future tokens"), ("4", "weight tying"), ("q", "Rated 3 card"))
@@ -107,3 +107,36 @@ def test_kill_9_keeps_every_rating_already_given(mlprep_home, bank):
     child.kill(signal.SIGKILL)
     child.close(force=True)
     assert ratings() == [3, 4]
+
+
+def test_two_terminals_on_one_home_never_show_the_same_new_card(mlprep_home, bank):
+    questions = ["What does softmax do", "Why scale dot products", "What does a causal mask prevent",
+                 "What is weight tying"]
+    pattern = "|".join(questions)
+    first = spawn(mlprep_home, "--bank", str(bank))
+    first.expect(pattern)
+    shown_first = [first.match.group(0)]
+    second = spawn(mlprep_home, "--bank", str(bank))
+    second.expect(pattern)
+    shown_second = [second.match.group(0)]
+    assert shown_first != shown_second
+    first.send(" 4")  # Easy: the first terminal moves on to a card the second is not showing
+    first.expect(pattern)
+    shown_first.append(first.match.group(0))
+    assert shown_first[-1] not in shown_second
+    for child in (first, second):
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+
+
+def test_keys_typed_ahead_of_the_screen_are_not_lost(mlprep_home, bank):
+    child = spawn(mlprep_home, "--bank", str(bank))
+    child.send(" 3")  # before the first card is even drawn: the terminal is not in raw mode yet
+    child.expect("What does softmax do")
+    child.expect("Why scale dot products")
+    child.send("q")
+    child.expect("Rated 1 card")
+    child.expect(pexpect.EOF)
+    assert ratings() == [3]

@@ -87,19 +87,20 @@ def test_ratings_are_stored_at_once_and_again_comes_back(store):
     assert len(store.reviews()) == 1 and store.reviews()[0].duration_s == 4
     assert [q.id for q in s.queue] == [SOFTMAX.id, CLOZE.id, SOFTMAX.id]
     f = s.footer()
-    assert (f.index, f.total, f.elapsed) == (2, 3, timedelta(seconds=4))
+    assert (f.new, f.learning, f.due, f.done, f.elapsed) == (1, 1, 0, 1, timedelta(seconds=4))
 
 
 def test_undo_shows_the_card_again_and_removes_its_requeue(store):
     s = session(store, [SOFTMAX, CLOZE])
     s.rate(1)
     assert s.current is CLOZE
-    assert s.undo() is SOFTMAX
+    assert s.undo().question is SOFTMAX
     assert s.current is SOFTMAX and store.reviews() == [] and store.card(SOFTMAX.id) is None
     assert [q.id for q in s.queue] == [SOFTMAX.id, CLOZE.id]
     s.rate(3)
     s.skip()
-    assert s.undo() is SOFTMAX and s.current is SOFTMAX  # after a skip the card is put back in front
+    assert s.undo().question is CLOZE and s.current is CLOZE
+    assert s.undo().question is SOFTMAX and s.current is SOFTMAX
     assert s.undo() is None
 
 
@@ -129,3 +130,83 @@ def test_mock_runs_out_of_time_and_reports_per_topic(store):
     assert report["t"] == {"rated": 1, "good": 1, "seconds": 20.0, "skipped": 0, "mean_rating": 3.0, "good_share": 1.0}
     assert report["attention"]["good_share"] == 0.0
     assert {r.mode for r in store.reviews()} == {"mock"} and all(r.cram for r in store.reviews())
+
+
+def test_undo_reverses_bury_suspend_and_skip_in_the_store_and_queue(store):
+    s = session(store, [SOFTMAX, CHOICE, CLOZE])
+    s.rate(4)  # Easy: not back this session
+    before = store.card(SOFTMAX.id)
+    s.bury()
+    assert store.card(CHOICE.id).buried_until is not None
+    s.suspend()
+    assert store.card(CLOZE.id).suspended and s.finished
+    assert s.undo().kind == "suspend" and store.card(CLOZE.id) is None and s.current is CLOZE
+    assert s.undo().kind == "bury" and store.card(CHOICE.id) is None and s.current is CHOICE
+    s.skip()
+    assert s.undo().kind == "skip" and s.skipped == [] and s.current is CHOICE
+    assert s.undo().kind == "rate" and store.card(SOFTMAX.id) is None and store.reviews() == []
+    assert before is not None and s.current is SOFTMAX and s.undo() is None
+
+
+def test_undo_of_bury_puts_back_a_seen_card_exactly(store):
+    s = session(store, [SOFTMAX, CLOZE])
+    s.rate(3)
+    row = store.card(SOFTMAX.id)
+    s2 = Session(store, Plan([SOFTMAX, CLOZE], due_ids={SOFTMAX.id}), Settings(fuzz=False), Clock())
+    s2.suspend()
+    assert store.card(SOFTMAX.id).suspended
+    s2.undo()
+    assert store.card(SOFTMAX.id) == row
+
+
+def test_footer_counts_what_is_left_and_done_and_survives_undo(store):
+    plan = Plan([SOFTMAX, CLOZE, CHOICE], due_ids={CHOICE.id}, learning_ids=set())
+    s = Session(store, plan, Settings(fuzz=False), Clock(), rng=random.Random(0))
+    f = s.footer()
+    assert (f.new, f.learning, f.due, f.done, f.left) == (2, 0, 1, 0, 3)
+    s.rate(1)  # Again: comes back in this session, as a learning card
+    f = s.footer()
+    assert (f.new, f.learning, f.due, f.done, f.left) == (1, 1, 1, 1, 3)
+    s.rate(4)
+    s.rate(4)  # Easy: neither comes back
+    f = s.footer()
+    assert (f.new, f.learning, f.due, f.done, f.left) == (0, 1, 0, 3, 1)
+    s.undo()
+    s.undo()
+    f = s.footer()
+    assert (f.new, f.learning, f.due, f.done, f.left) == (1, 1, 1, 1, 3)
+    s.undo()
+    assert (s.footer().new, s.footer().learning, s.footer().done) == (2, 0, 0)
+
+
+def test_the_card_on_screen_stays_answerable_when_the_time_runs_out(store):
+    clock = Clock()
+    s = session(store, [SOFTMAX, CLOZE], clock, time_limit=timedelta(seconds=10))
+    clock.tick(11)
+    assert s.finished and s.current is SOFTMAX
+    s.rate(3)  # shown in time: its rating counts, then the session is over
+    assert s.finished and len(store.reviews()) == 1
+
+
+def test_two_open_sessions_never_serve_the_same_new_card(mlprep_home):
+    clock = Clock()
+    with open_store() as one_store, open_store() as other_store:
+        one = session(one_store, [SOFTMAX, CLOZE, CHOICE], clock)
+        other = session(other_store, [SOFTMAX, CLOZE, CHOICE], clock)
+        assert one.current is SOFTMAX and other.current is CLOZE  # SOFTMAX is the first one's
+        one.rate(4)
+        assert one.current is CHOICE  # CLOZE is on the other's screen
+        other.rate(4)
+        assert other.current is None and other.finished  # CHOICE is the first one's, SOFTMAX was rated
+        one.close()
+        late = session(other_store, [SOFTMAX, CLOZE, CHOICE], clock)
+        assert late.current is CHOICE  # claims end with the session; rated cards stay taken
+
+
+def test_a_killed_sessions_claims_lapse(mlprep_home):
+    clock = Clock()
+    with open_store() as store:
+        session(store, [SOFTMAX, CLOZE], clock)  # never closed, as after kill -9
+        assert session(store, [SOFTMAX, CLOZE], clock).current is CLOZE
+        clock.tick(16 * 60)
+        assert session(store, [SOFTMAX, CLOZE], clock).current is SOFTMAX

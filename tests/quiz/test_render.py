@@ -14,17 +14,17 @@ from mlprep.commands.views.question import render_question
     "latex, text",
     [
         (r"\mathbb{R}^{T \times E}", "ℝ^(T × E)"),
-        (r"\frac{QK^\top}{\sqrt{d_k}}", "(QKᵀ)/(√(dₖ))"),
+        (r"\frac{QK^\top}{\sqrt{d_k}}", "QKᵀ/√dₖ"),
         (r"x^2 + y_i", "x² + yᵢ"),
         (r"P(A \mid B)", "P(A | B)"),
         (r"\binom{n}{k} p^k", "C(n, k) pᵏ"),
         (r"\lceil n/2 \rceil", "⌈ n/2 ⌉"),
         (r"\hat y", "ŷ"),
-        (r"\mathcal N(\mu, \sigma^2)", "N(μ, σ²)"),
+        (r"\mathcal N(\mu, \sigma^2)", "𝒩(μ, σ²)"),
         (r"1{,}067", "1,067"),
         (r"a\,b", "a b"),
         (r"\{x \in S\}", "{x ∈ S}"),
-        (r"\lambda\sum_i |w_i|", "λΣᵢ |wᵢ|"),
+        (r"\lambda\sum_i |w_i|", "λ∑ᵢ |wᵢ|"),
     ],
 )
 def test_latex_to_text(latex, text):

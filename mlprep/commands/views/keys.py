@@ -15,6 +15,7 @@ from typing import TextIO
 CTRL_C = "\x03"
 CTRL_D = "\x04"
 ESCAPE = "\x1b"
+TIMEOUT = "\x00timeout"  # what key() and line() return when their timeout passes first
 
 
 class Keys:
@@ -26,10 +27,14 @@ class Keys:
             self.tty = False
         self._pending = ""  # keys that arrived together (a paste, fast typing)
 
-    def key(self) -> str:
-        """The next key press: one character; Ctrl-D at end of input; ESC for escape sequences."""
+    def key(self, timeout: float | None = None) -> str:
+        """The next key press: one character; Ctrl-D at end of input; ESC for escape sequences;
+        TIMEOUT when ``timeout`` seconds pass first (on a terminal; piped input never waits)."""
         if not self._pending:
-            self._pending = self._read_raw() if self.tty else (self.stream.read(1) or CTRL_D)
+            self._pending = self._read_raw(timeout) if self.tty else (self.stream.read(1) or CTRL_D)
+            if self._pending == TIMEOUT:
+                self._pending = ""
+                return TIMEOUT
         if self._pending.startswith(ESCAPE):
             self._pending = ""  # arrow keys and the like: swallow the whole sequence
             return ESCAPE
@@ -38,40 +43,36 @@ class Keys:
 
     def key_within(self, seconds: float) -> str | None:
         """The next key press if one arrives within ``seconds``, else None (for loops that also
-        watch something else, like a file being edited)."""
-        if self._pending:
-            return self.key()
+        watch something else, like a file being edited); piped input is waited on too."""
+        if not self.tty and not self._pending:
+            import select
+
+            try:
+                if not select.select([self.stream], [], [], seconds)[0]:
+                    return None
+            except (OSError, ValueError, TypeError):  # a stream select cannot wait on (a test's StringIO)
+                pass
+        key = self.key(seconds)
+        return None if key == TIMEOUT else key
+
+    def _ready(self, timeout: float | None) -> bool:
+        if timeout is None:
+            return True
         import select
 
-        if not self.tty:
-            try:
-                ready, _, _ = select.select([self.stream], [], [], seconds)
-            except (OSError, ValueError, TypeError):  # a stream select cannot wait on (a test's StringIO)
-                return self.key()
-            return self.key() if ready else None
-        import termios
-        import tty
+        return bool(select.select([self.stream.fileno()], [], [], timeout)[0])
 
-        fd = self.stream.fileno()
-        old = termios.tcgetattr(fd)
-        try:
-            tty.setcbreak(fd)  # one key at a time, Ctrl-C still a signal
-            ready, _, _ = select.select([fd], [], [], seconds)
-            if not ready:
-                return None
-            self._pending = os.read(fd, 64).decode("utf-8", "replace") or CTRL_D
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, old)
-        return self.key()
-
-    def line(self) -> str | None:
-        """One typed line (without its newline); None on Ctrl-D or end of input.
+    def line(self, timeout: float | None = None) -> str | None:
+        """One typed line (without its newline); None on Ctrl-D or end of input; TIMEOUT when
+        ``timeout`` seconds pass before the line is submitted (on a terminal).
 
         On a TTY the line is read in the terminal's normal mode, with echo and line editing
         (Ctrl-C there raises KeyboardInterrupt, which the front end treats as quit).
         """
         if self.tty:
             self._pending = ""
+            if not self._ready(timeout):
+                return TIMEOUT
             data = os.read(self.stream.fileno(), 4096).decode("utf-8", "replace")
             return data.rstrip("\r\n") if data and data[0] not in (CTRL_C, CTRL_D) else None
         chars: list[str] = []
@@ -87,14 +88,16 @@ class Keys:
                 return None
             chars.append(ch)
 
-    def _read_raw(self) -> str:
+    def _read_raw(self, timeout: float | None = None) -> str:
         import termios
         import tty
 
         fd = self.stream.fileno()
         old = termios.tcgetattr(fd)
         try:
-            tty.setraw(fd)
+            tty.setraw(fd, termios.TCSANOW)  # not TCSAFLUSH: keys typed ahead (or pasted) are kept
+            if not self._ready(timeout):  # raw first: in line mode a key is not readable before Enter
+                return TIMEOUT
             data = os.read(fd, 64)
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, old)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from mlprep.bank.mathtext import readable_math
@@ -13,6 +14,15 @@ from mlprep.bank.schema import Question, cloze_mask, cloze_reveal
 
 def markdown(text: str) -> Markdown:
     return Markdown(readable_math(text), code_theme="monokai", hyperlinks=False)
+
+
+def hanging(label: str, body: str | Text, label_style: str = "bold") -> Table:
+    """``label  body`` where the body's wrapped lines start under its first line, not at column 0."""
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True, style=label_style)
+    grid.add_column(overflow="fold")
+    grid.add_row(label, body if isinstance(body, Text) else Text(body))
+    return grid
 
 
 def question_heading(q: Question) -> Text:
@@ -35,7 +45,7 @@ def render_answer(console: Console, q: Question) -> None:
         return
     parts = []
     if q.kind == "choice" and q.correct:
-        parts.append(Text(f"Correct: {q.correct}", style="bold green"))
+        parts.append(hanging("Correct:", Text(q.correct, style="bold green"), "bold green"))
     answer = cloze_reveal(q.question) if q.kind == "cloze" else q.answer
     parts.append(markdown(answer))
     if q.explanation:

@@ -1,9 +1,11 @@
 """The quiz in the terminal: draws each card with rich and turns key presses into session actions.
 
 Keys: Space/Enter reveal (Enter also accepts a suggested rating), 1-4 rate Again/Hard/Good/Easy
-(on a choice card before the reveal, 1-9 pick an option), s skip, u undo the last rating,
-b bury until tomorrow, x suspend, q / Ctrl-C / Ctrl-D quit. Ratings are already stored when
-the user quits.
+(on a choice card before the reveal, 1-9 pick an option), s skip, u undo the last action (rate,
+skip, bury, suspend), b bury until tomorrow, x suspend, i the card's id and source, q / Ctrl-C /
+Ctrl-D quit. In an answer box (``--mode type``) every key is text until Enter submits it.
+Ratings are already stored when the user quits. When a mock's time runs out, or the queue is
+empty, the session ends and its report is shown, whatever key comes next.
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ from datetime import timedelta
 from rich.console import Console
 from rich.markup import escape
 
-from mlprep.commands.views.keys import CTRL_C, CTRL_D, Keys
-from mlprep.commands.views.question import render_answer, render_question
+from mlprep.commands.views.keys import CTRL_C, CTRL_D, TIMEOUT, Keys
+from mlprep.commands.views.question import hanging, render_answer, render_question
 from mlprep.quiz.scheduler import RATINGS
 from mlprep.quiz.session import Footer, Session
 
 QUIT_KEYS = {"q", "Q", CTRL_C, CTRL_D}
 REVEAL_KEYS = {" ", "\r", "\n"}
 ENTER_KEYS = {"\r", "\n"}
-HELP = "[dim]s skip · b bury · x suspend · u undo · q quit[/]"
+HELP = "[dim]s skip · b bury · x suspend · u undo · i info · q quit[/]"
+UNDONE = {"rate": "undid the last rating", "skip": "undid the skip", "bury": "undid the bury",
+          "suspend": "undid the suspend"}
 
 
 def _clock(delta: timedelta) -> str:
@@ -30,10 +34,24 @@ def _clock(delta: timedelta) -> str:
 
 
 def footer_text(f: Footer) -> str:
-    text = f"card {f.index} of {f.total} · due left {f.due_left} · elapsed {_clock(f.elapsed)}"
+    if f.mock:  # a mock draws from every card: what is left is the time, not the queue
+        text = f"mock · answered {f.done}"
+    else:
+        text = f"left {f.left}: {f.new} new · {f.learning} learning · {f.due} due · done {f.done}"
+    text += f" · elapsed {_clock(f.elapsed)}"
     if f.time_left is not None:
         text += f" · time left {_clock(f.time_left)}"
     return text
+
+
+def card_info(q) -> str:
+    """The card's id (what `mlprep unsuspend` takes), its bank and the note it came from."""
+    parts = [f"id {escape(q.id)}", f"bank {escape(q.bank or '-')}"]
+    src = q.source or {}
+    if src.get("file"):
+        where = str(src["file"]) + (f":{src['line']}" if src.get("line") else "")
+        parts.append(f"source {escape(where)}" + (f" ({escape(str(src['heading']))})" if src.get("heading") else ""))
+    return " · ".join(parts)
 
 
 class TerminalQuiz:
@@ -53,6 +71,11 @@ class TerminalQuiz:
             return "quit"
         return "time" if self.session.out_of_time else "done"
 
+    def _key(self) -> str:
+        """The next key; TIMEOUT when a mock's time runs out first."""
+        left = self.session.footer().time_left
+        return self.keys.key(timeout=None if left is None else max(left.total_seconds(), 0.01))
+
     # -- one card ------------------------------------------------------------------------------
     def _draw_question(self) -> None:
         s, q = self.session, self.session.current
@@ -63,32 +86,30 @@ class TerminalQuiz:
             self.notice = ""
         render_question(self.console, q)
         for i, choice in enumerate(s.choices, 1):  # pickable in every mode
-            self.console.print(f"  [bold]{i}[/]  {escape(choice)}")
+            self.console.print(hanging(f"  {i}", choice))
         self.console.print(f"[dim]{footer_text(s.footer())}[/]")
 
     def _card(self) -> bool:
-        """Ask one card; False when the user quits."""
+        """Ask one card; False when the user quits. Returns True as soon as the session is over."""
         s = self.session
         self._draw_question()
         kind = s.presentation(s.current)
-        if kind == "type":
-            self.console.print("Type your answer and press Enter (empty: just show the answer):")
-            text = self.keys.line()
-            if text is None:
+        if self.session.mode == "type":
+            if not self._typed_answer():
                 return False
-            if text.strip():
-                s.answer_typed(text)
-            else:
-                s.reveal()
+            if s.finished and not s.revealed:
+                return True
         else:
             prompt = "Space/Enter show the answer"
             if s.choices:  # flash mode also lets you pick, or recall and reveal
                 prompt = f"1-{len(s.choices)} choose" + ("" if kind == "choice" else f" or {prompt}")
             self.console.print(f"[bold]{prompt}[/] · {HELP}")
         while not s.revealed:
-            key = self.keys.key()
+            key = self._key()
             if key in QUIT_KEYS:
                 return False
+            if s.out_of_time:  # a key (or none) after the time ran out: the report
+                return True
             if self._common(key):
                 return True
             if s.choices and key.isdigit() and 1 <= int(key) <= len(s.choices):
@@ -97,24 +118,52 @@ class TerminalQuiz:
                 s.reveal()
         self._show_answer()
         while True:
-            key = self.keys.key()
+            key = self._key()
             if key in QUIT_KEYS:
                 return False
-            if key in ("1", "2", "3", "4"):
+            if key in ("1", "2", "3", "4"):  # the answer was given in time: its rating counts
                 self._rate(int(key))
                 return True
             if key in ENTER_KEYS and s.answer is not None:
                 self._rate(s.answer.suggested)
                 return True
+            if s.out_of_time:
+                return True
             if self._common(key):
                 return True
+
+    def _typed_answer(self) -> bool:
+        """Read a typed answer (a choice card: an option's number or its text); False on quit."""
+        s = self.session
+        if s.choices:
+            self.console.print(f"Type an option's number (1-{len(s.choices)}) or your answer and press Enter:")
+        else:
+            self.console.print("Type your answer and press Enter (empty: just show the answer):")
+        left = s.footer().time_left
+        text = self.keys.line(timeout=None if left is None else max(left.total_seconds(), 0.01))
+        if text is TIMEOUT:
+            return True
+        if text is None:
+            return False
+        typed = text.strip()
+        if s.choices and typed.isdigit() and 1 <= int(typed) <= len(s.choices):
+            s.choose(int(typed) - 1)
+        elif s.choices and typed.lower() in [c.lower() for c in s.choices]:
+            s.choose([c.lower() for c in s.choices].index(typed.lower()))
+        elif typed:
+            s.answer_typed(typed)
+        else:
+            s.reveal()
+        return True
 
     def _show_answer(self) -> None:
         s, q = self.session, self.session.current
         answer = s.answer
         if answer is not None and answer.picked is not None:
-            verdict = "[bold green]right[/]" if answer.correct else f"[bold red]wrong[/] (you chose {escape(answer.picked)})"
-            self.console.print(verdict)
+            if answer.correct:
+                self.console.print("[bold green]right[/]")
+            else:
+                self.console.print(hanging("wrong, you chose", answer.picked, "bold red"))
         elif answer is not None:
             self.console.print(f"Your answer scores [bold]{answer.score}[/]/100")
         render_answer(self.console, q)
@@ -130,23 +179,28 @@ class TerminalQuiz:
         if result.became_leech:
             self.notice = (
                 f"[yellow]{escape(q.id)} has lapsed {self.session.settings.leech_lapses} times: "
-                "tagged leech and suspended; rewrite it or study it elsewhere.[/]"
+                "tagged leech and suspended (`mlprep unsuspend` lists it); rewrite it or study it elsewhere.[/]"
             )
 
     def _common(self, key: str) -> bool:
-        """Skip, bury, suspend or undo; True when the key did one of them."""
+        """Skip, bury, suspend or undo; True when the key did one of them (the screen is redrawn)."""
         s = self.session
         if key == "s":
             s.skip()
         elif key == "b":
+            q = s.current
             s.bury()
-            self.notice = "[dim]buried until tomorrow[/]"
+            self.notice = f"[dim]buried {escape(q.id)} until tomorrow (u undoes it)[/]"
         elif key == "x":
+            q = s.current
             s.suspend()
-            self.notice = "[dim]suspended[/]"
+            self.notice = f"[dim]suspended {escape(q.id)} (u undoes it; `mlprep unsuspend {escape(q.id)}` later)[/]"
         elif key == "u":
             undone = s.undo()
-            self.notice = "[dim]undid the last rating[/]" if undone else "[dim]nothing to undo[/]"
+            self.notice = f"[dim]{UNDONE[undone.kind]}[/]" if undone else "[dim]nothing to undo[/]"
+        elif key == "i":
+            self.console.print(card_info(s.current))
+            return False
         else:
             return False
         return True
