@@ -113,10 +113,10 @@ def test_two_terminals_on_one_home_never_show_the_same_new_card(mlprep_home, ban
     questions = ["What does softmax do", "Why scale dot products", "What does a causal mask prevent",
                  "What is weight tying"]
     pattern = "|".join(questions)
-    first = spawn(mlprep_home, "--bank", str(bank))
+    first = spawn(mlprep_home, "--only-bank", str(bank))
     first.expect(pattern)
     shown_first = [first.match.group(0)]
-    second = spawn(mlprep_home, "--bank", str(bank))
+    second = spawn(mlprep_home, "--only-bank", str(bank))
     second.expect(pattern)
     shown_second = [second.match.group(0)]
     assert shown_first != shown_second
@@ -132,7 +132,7 @@ def test_two_terminals_on_one_home_never_show_the_same_new_card(mlprep_home, ban
 
 
 def test_keys_typed_ahead_of_the_screen_are_not_lost(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank))
+    child = spawn(mlprep_home, "--only-bank", str(bank))
     child.send(" 3")  # before the first card is even drawn: the terminal is not in raw mode yet
     child.expect("What does softmax do")
     child.expect("Why scale dot products")

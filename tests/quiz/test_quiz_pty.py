@@ -57,7 +57,7 @@ def cards():
 
 
 def test_a_mock_shows_its_report_when_the_time_runs_out_without_a_key(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank), "--mock", "5s", "--kind", "open")
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--mock", "5s", "--kind", "open")
     child.expect("time left")
     child.send(" ")
     child.expect("Again")
@@ -75,7 +75,7 @@ def test_a_mock_shows_its_report_when_the_time_runs_out_without_a_key(mlprep_hom
 
 @pytest.mark.parametrize("key", ["x", " ", "u"])
 def test_any_key_after_the_time_is_up_ends_in_the_report(mlprep_home, bank, key):
-    child = spawn(mlprep_home, "--bank", str(bank), "--mock", "3s", "--kind", "open")
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--mock", "3s", "--kind", "open")
     child.expect("time left")
     child.send(" ")  # reveal, then wait past the end before the next key
     child.expect("Again")
@@ -89,7 +89,7 @@ def test_any_key_after_the_time_is_up_ends_in_the_report(mlprep_home, bank, key)
 
 
 def test_typed_letters_in_an_answer_box_are_text_not_commands(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank), "--mode", "type", "--kind", "choice")
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--mode", "type", "--kind", "choice")
     child.expect("Type an option's number")
     child.sendline("the next one uses x because b is bad")  # s, u, x, b, i and q inside the text
     child.expect("scores|wrong|right")
@@ -104,7 +104,7 @@ def test_typed_letters_in_an_answer_box_are_text_not_commands(mlprep_home, bank)
 
 
 def test_typed_option_number_picks_it(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank), "--mode", "type", "--kind", "choice")
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--mode", "type", "--kind", "choice")
     child.expect("Type an option's number")
     child.sendline("2")
     child.expect("wrong|right")
@@ -116,7 +116,7 @@ def test_typed_option_number_picks_it(mlprep_home, bank):
 
 
 def test_footer_stays_right_through_ratings_and_undo_of_any_action(mlprep_home, bank):
-    child = spawn(mlprep_home, "--bank", str(bank), "--kind", "open")
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--kind", "open")
     child.expect("left 2: 2 new · 0 learning · 0 due · done 0")
     child.send(" 1")  # Again: the card comes back, as learning
     child.expect("left 2: 1 new · 1 learning · 0 due · done 1")
@@ -139,7 +139,7 @@ def test_footer_stays_right_through_ratings_and_undo_of_any_action(mlprep_home, 
 
 
 def test_i_shows_the_card_id_and_source_and_unsuspend_lists_it(mlprep_home, bank, cli):
-    child = spawn(mlprep_home, "--bank", str(bank), "--kind", "open")
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--kind", "open")
     child.expect("What does softmax do")
     child.send("i")
     child.expect(r"id (q-[0-9a-f]{12}) · bank bank")
@@ -154,7 +154,7 @@ def test_i_shows_the_card_id_and_source_and_unsuspend_lists_it(mlprep_home, bank
 
 @pytest.mark.parametrize("columns", [60, 120])
 def test_long_options_wrap_with_a_hanging_indent(mlprep_home, bank, columns):
-    child = spawn(mlprep_home, "--bank", str(bank), "--kind", "choice", columns=columns)
+    child = spawn(mlprep_home, "--only-bank", str(bank), "--kind", "choice", columns=columns)
     child.expect("1-3 choose")
     screen = ANSI.sub("", child.before)
     lines = [line.rstrip() for line in screen.splitlines()]
