@@ -114,8 +114,11 @@ def grade(
     timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help="Seconds each test may run (default: the drill's).")] = None,
 ) -> None:
     """Grade your solution against the drill's examples and hidden tests, in a sandbox."""
-    if not file.is_file():
+    from mlprep.drills.runner import read_solution
+
+    if not file.exists():
         raise MlprepError("no such file", path=file)
+    read_solution(file)  # a regular file of at most 1 MB, checked before anything reads it
     if watch and as_json:
         raise typer.BadParameter("--watch and --json do not go together", param_hint="--watch")
     drill = drill_for_file(file, drill_name)
