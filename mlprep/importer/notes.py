@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,9 @@ from mlprep.importer.extract import extract
 from mlprep.importer.markdown import scan
 from mlprep.importer.topics import assign, slug
 from mlprep.schema import Question, build_question
+
+
+MAX_NOTE_BYTES = 16 << 20
 
 
 @dataclass
@@ -29,9 +34,21 @@ def read_note(path: Path) -> str:
     if path.is_dir():
         raise MlprepError("is a folder; pass the note files (e.g. notes/*.md)", path=path)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise MlprepError("not a regular file; pass Markdown or text notes", path=path)
+            if info.st_size > MAX_NOTE_BYTES:
+                raise MlprepError(f"is {info.st_size / 1e6:.1f} MB; a note may be at most "
+                                  f"{MAX_NOTE_BYTES >> 20} MB", path=path)
+            data = os.read(fd, MAX_NOTE_BYTES + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise MlprepError(f"cannot read: {exc.strerror}", path=path) from None
+    if len(data) > MAX_NOTE_BYTES:
+        raise MlprepError(f"grew past {MAX_NOTE_BYTES >> 20} MB while being read", path=path)
     if b"\0" in data[:8192]:
         raise MlprepError("binary file, not a text note; pass Markdown or text notes", path=path)
     try:
