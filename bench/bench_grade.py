@@ -2,8 +2,11 @@
 
 "End to end" is what a learner waits for: `mlprep grade FILE --json` as a fresh process (CLI
 start-up, the trusted pytest process, the sandboxed child, all tests, the report, the store).
-The peer, in the same run on the same tests: plain pytest importing the solution in-process
-(how an unsandboxed runner such as exercism's grades), so the ratio is the price of the sandbox.
+Each drill is graded with the sandbox on (``MLPREP_SANDBOX=auto``: bubblewrap, Landlock, seccomp
+where the machine has them) and off (``MLPREP_SANDBOX=none``: the child is still a separate
+process under rlimits), so on/off is the price of the walls. The peer, in the same run on the
+same tests: plain pytest importing the solution in-process (how an unsandboxed runner such as
+exercism's grades).
 Usage: python bench/bench_grade.py [--runs N] [--drill NAME ...]
 """
 
@@ -74,19 +77,25 @@ def main() -> None:
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="bench-grade-home-"))
     env = {**os.environ, "MLPREP_HOME": str(home), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    print(f"{'drill':<16}{'framework':<11}{'mlprep grade':>14}{'plain pytest':>14}{'ratio':>8}"
-          f"{'grade CPU':>11}{'pytest CPU':>12}{'target':>9}  verdict")
+    on_env, off_env = {**env, "MLPREP_SANDBOX": "auto"}, {**env, "MLPREP_SANDBOX": "none"}
+    from mlprep.drills.isolation import plan
+
+    mode = plan("auto").mode
+    print(f"sandbox on = MLPREP_SANDBOX=auto (here: {mode}); off = MLPREP_SANDBOX=none (separate process, rlimits only)")
+    print(f"{'drill':<16}{'framework':<11}{'sandbox on':>12}{'off':>9}{'on/off':>8}{'plain pytest':>14}{'on/pytest':>11}"
+          f"{'CPU on':>9}{'CPU off':>9}{'target':>9}  verdict")
     for name in args.drill or ["top_k", "top_p", "linear_weights"]:
         drill = find_drill(name)
         peer = peer_folder(name)
         grade_cmd = [sys.executable, "-m", "mlprep", "grade", str(drill.solution), "--json"]
         peer_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=short", "."]
-        ours, ours_cpu = medians(grade_cmd, peer, env, args.runs)
-        theirs, theirs_cpu = medians(peer_cmd, peer, env, args.runs)
+        on, on_cpu = medians(grade_cmd, peer, on_env, args.runs)
+        off, off_cpu = medians(grade_cmd, peer, off_env, args.runs)
+        theirs, _ = medians(peer_cmd, peer, env, args.runs)
         target = TARGETS_S[drill.framework]
-        verdict = "ok" if ours < target else "SLOW"
-        print(f"{name:<16}{drill.framework:<11}{ours:>12.2f} s{theirs:>12.2f} s{ours / theirs:>7.2f}x"
-              f"{ours_cpu:>9.2f} s{theirs_cpu:>10.2f} s{target:>7.1f} s  {verdict}")
+        verdict = "ok" if on < target else "SLOW"
+        print(f"{name:<16}{drill.framework:<11}{on:>10.2f} s{off:>7.2f} s{on / off:>7.2f}x{theirs:>12.2f} s"
+              f"{on / theirs:>10.2f}x{on_cpu:>7.2f} s{off_cpu:>7.2f} s{target:>7.1f} s  {verdict}")
         shutil.rmtree(peer, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
     print(f"median of {args.runs} runs each (wall, and CPU of the whole process tree); {os.cpu_count()} CPUs; "

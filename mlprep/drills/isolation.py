@@ -104,14 +104,16 @@ def package_root() -> str:
 
 
 def python_dirs() -> list[str]:
-    """Where the interpreter and its libraries live (bound read-only into the sandbox)."""
+    """Where the interpreter and its libraries live (bound read-only into the sandbox): the
+    prefixes, and every folder on sys.path except the current one (the judge's test folder)."""
     dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
             os.path.dirname(os.path.realpath(sys.executable)), os.path.dirname(os.path.abspath(sys.executable))}
     import site
 
+    here = os.path.realpath(os.getcwd())
     for path in [*site.getsitepackages(), *sys.path]:
         real = os.path.realpath(path) if path else ""
-        if real and os.path.isdir(real) and any(real.startswith(os.path.realpath(d) + os.sep) for d in dirs):
+        if real and real != here and os.path.isdir(real):
             dirs.add(real)
     return sorted(os.path.realpath(d) for d in dirs if d and os.path.isdir(d))
 
