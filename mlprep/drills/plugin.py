@@ -59,10 +59,13 @@ def _not_dumpable() -> None:
 
 def _limit_memory() -> None:
     """The runner set the judge's address-space limit; a judge started by hand gets it too."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = JUDGE_MEMORY_MB << 20
-    if soft == resource.RLIM_INFINITY or soft > cap:
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > cap:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):  # a platform without RLIMIT_AS (macOS refuses it)
+        pass
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -164,9 +164,12 @@ def _children() -> set[int]:
 
 def _judge_limits(memory: int, deathsig):
     def apply() -> None:  # in the forked judge, before exec
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if soft == resource.RLIM_INFINITY or soft > memory:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
+        try:
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if soft == resource.RLIM_INFINITY or soft > memory:
+                resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
+        except (ValueError, OSError):  # a platform without RLIMIT_AS (macOS refuses it)
+            pass
         if deathsig is not None:
             deathsig()
     return apply

@@ -14,7 +14,6 @@ from mlprep.importer.markdown import scan
 from mlprep.importer.topics import assign, slug
 from mlprep.schema import Question, build_question
 
-
 MAX_NOTE_BYTES = 16 << 20
 
 
