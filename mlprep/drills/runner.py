@@ -261,6 +261,9 @@ class _Grade:
                 pass
 
     def __exit__(self, *exc) -> None:
+        pending: list[int] = []
+        if self._old_handler is not None:  # a SIGTERM now waits until the cleanup is done
+            signal.signal(signal.SIGTERM, lambda signum, frame: pending.append(signum))
         try:
             self._kill_judge()
             if self.proc is not None:
@@ -276,6 +279,8 @@ class _Grade:
         finally:
             if self._old_handler is not None:
                 signal.signal(signal.SIGTERM, self._old_handler)
+        if pending and exc[0] is None:
+            raise GradeStopped(pending[0])
 
     def _reap_orphans(self) -> None:
         """Kill and reap what was re-parented here (this process is a subreaper) during the grade."""
