@@ -70,6 +70,40 @@ def peer_folder(name: str) -> Path:
     return folder
 
 
+def startup(runs: int) -> None:
+    """The sandbox's own price, apart from the tests: start a child, import numpy in it, answer
+    one call, stop it; fastest of ``runs`` per mode (the minimum resists a busy machine best)."""
+    from mlprep.drills.isolation import plan
+    from mlprep.drills.limits import Limits
+    from mlprep.drills.sandbox import Sandbox
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-grade-start-"))
+    user = folder / "probe.py"
+    user.write_text("import numpy as np\n\ndef f(x):\n    return x + 1\n")
+    walls = {}
+    for mode in ("full", "basic", "none"):
+        try:
+            walls[mode] = plan(mode)
+        except Exception:  # noqa: BLE001 - no bubblewrap here
+            continue
+    times = {mode: float("inf") for mode in walls}
+    for _ in range(runs):  # modes take turns, so a burst of load hits them alike
+        for mode, how in walls.items():
+            start = time.perf_counter()
+            box = Sandbox(user, "probe", Limits(call_timeout_s=30), plan=how)
+            try:
+                box.wait_ready()
+                box.call("f", (1,), {}, "in the probe")
+            finally:
+                box.kill()
+            times[mode] = min(times[mode], time.perf_counter() - start)
+    shutil.rmtree(folder, ignore_errors=True)
+    base = times.get("none")
+    print("one child (start, import numpy, one call, stop), fastest of", runs, "runs: " + ", ".join(
+        f"{mode} {t * 1000:.0f} ms" + (f" ({(t - base) * 1000:+.0f} ms)" if base and mode != "none" else "")
+        for mode, t in times.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -98,6 +132,7 @@ def main() -> None:
               f"{on / theirs:>10.2f}x{on_cpu:>7.2f} s{off_cpu:>7.2f} s{target:>7.1f} s  {verdict}")
         shutil.rmtree(peer, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
+    startup(args.runs)
     print(f"median of {args.runs} runs each (wall, and CPU of the whole process tree); {os.cpu_count()} CPUs; "
           f"load average {os.getloadavg()[0]:.1f} (wall times stretch with load; CPU times much less)")
 
