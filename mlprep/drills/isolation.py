@@ -26,16 +26,20 @@ import ctypes
 import functools
 import json
 import os
-import platform
 import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 MODE_ENV = "MLPREP_SANDBOX"
+
+
+def _machine() -> str:
+    return os.uname().machine if hasattr(os, "uname") else ""
+
+
+
 MODES = ("auto", "full", "basic", "none")
 
 
@@ -144,6 +148,9 @@ def bwrap_status() -> tuple[bool, str]:
     bwrap = bwrap_path()
     if bwrap is None:
         return False, "bwrap is not installed" if sys.platform == "linux" else "not Linux"
+    import subprocess
+    import tempfile
+
     true = shutil.which("true") or "/bin/true"
     folder = tempfile.mkdtemp(prefix="mlprep-probe-")
     try:
@@ -176,7 +183,7 @@ def _libc():
 @functools.lru_cache(maxsize=1)
 def landlock_abi() -> int:
     """The kernel's Landlock ABI version, 0 where there is none."""
-    if sys.platform != "linux" or platform.machine() not in ("x86_64", "aarch64"):
+    if sys.platform != "linux" or _machine() not in ("x86_64", "aarch64"):
         return 0
     libc = _libc()
     libc.syscall.restype = ctypes.c_long
@@ -275,7 +282,7 @@ _LD, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 
 
 def seccomp_arch() -> str | None:
-    machine = platform.machine()
+    machine = _machine()
     if sys.platform != "linux" or machine not in _ARCH:
         return None
     try:
@@ -314,7 +321,7 @@ class _Bpf:
 
 def seccomp_program(own_pid: int, machine: str | None = None) -> bytes:
     """The filter for a child whose pid is ``own_pid``: see the module docstring."""
-    machine = machine or platform.machine()
+    machine = machine or _machine()
     col = 0 if machine == "x86_64" else 1
     nr = {name: pair[col] for name, pair in _NR.items() if pair[col] is not None}
     eperm, enosys = 0x00050000 | _EPERM, 0x00050000 | _ENOSYS
@@ -476,7 +483,7 @@ def protections(plan_: Plan | None = None) -> list[Protection]:
         Protection("seccomp filter", p.seccomp and p.mode != "none",
                    "new processes, ptrace, process_vm_readv/writev, TIOCSTI/TIOCLINUX, kill of other processes, "
                    "non-Unix sockets, io_uring, mounts, namespaces, personality, x32 calls",
-                   platform.machine() if p.seccomp else "not available on this platform"),
+                   _machine() if p.seccomp else "not available on this platform"),
         Protection("macOS sandbox-exec", bool(p.sandbox_exec) and p.mode != "none",
                    "network, writes outside the child's folder, fork", "only on macOS"),
         Protection("judge not dumpable", linux, "other processes of your user reading the judge's memory",
