@@ -43,6 +43,7 @@ from mlprep.drills.protocol import (
 OUTPUT_CAP = 16_384
 JUDGE_MESSAGE_CAP = 64 << 20  # bytes one reply from the child may hold (header and blobs)
 JUDGE_TEST_CAP = 256 << 20  # bytes the child may send during one test, all replies and calls together
+BOX_INPUT_CAP = 8 << 20  # bytes of arguments one call to a black box may carry
 # the child's entry point: the same mlprep as the judge's, first on sys.path (python -I adds nothing)
 _BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); from mlprep.drills.child import main; main(sys.argv[1:])"
 FILE_SIZE_LIMIT = 64 << 20
@@ -240,8 +241,11 @@ class Sandbox:
         box = boxes[box_id]
         calls[box_id] += 1
         out: list[bytes] = []
+        size = sum(len(b) for b in blobs)
         if calls[box_id] > box.max_calls:
             reply = {"op": "reply", "error": f"called more than {box.max_calls} times"}
+        elif size > BOX_INPUT_CAP:  # the judge's work per call stays small, so the deadline holds
+            reply = {"op": "reply", "error": f"input too large ({size >> 20} MB; at most {BOX_INPUT_CAP >> 20} MB a call)"}
         else:
             try:
                 args = decode(message.get("args"), blobs)
