@@ -2,8 +2,11 @@
 
 "End to end" is what a learner waits for: `mlprep grade FILE --json` as a fresh process (CLI
 start-up, the trusted pytest process, the sandboxed child, all tests, the report, the store).
-The peer, in the same run on the same tests: plain pytest importing the solution in-process
-(how an unsandboxed runner such as exercism's grades), so the ratio is the price of the sandbox.
+Each drill is graded with the sandbox on (``MLPREP_SANDBOX=auto``: bubblewrap, Landlock, seccomp
+where the machine has them) and off (``MLPREP_SANDBOX=none``: the child is still a separate
+process under rlimits), so on/off is the price of the walls. The peer, in the same run on the
+same tests: plain pytest importing the solution in-process (how an unsandboxed runner such as
+exercism's grades).
 Usage: python bench/bench_grade.py [--runs N] [--drill NAME ...]
 """
 
@@ -67,6 +70,40 @@ def peer_folder(name: str) -> Path:
     return folder
 
 
+def startup(runs: int) -> None:
+    """The sandbox's own price, apart from the tests: start a child, import numpy in it, answer
+    one call, stop it; fastest of ``runs`` per mode (the minimum resists a busy machine best)."""
+    from mlprep.drills.isolation import plan
+    from mlprep.drills.limits import Limits
+    from mlprep.drills.sandbox import Sandbox
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-grade-start-"))
+    user = folder / "probe.py"
+    user.write_text("import numpy as np\n\ndef f(x):\n    return x + 1\n")
+    walls = {}
+    for mode in ("full", "basic", "none"):
+        try:
+            walls[mode] = plan(mode)
+        except Exception:  # noqa: BLE001 - no bubblewrap here
+            continue
+    times = {mode: float("inf") for mode in walls}
+    for _ in range(runs):  # modes take turns, so a burst of load hits them alike
+        for mode, how in walls.items():
+            start = time.perf_counter()
+            box = Sandbox(user, "probe", Limits(call_timeout_s=30), plan=how)
+            try:
+                box.wait_ready()
+                box.call("f", (1,), {}, "in the probe")
+            finally:
+                box.kill()
+            times[mode] = min(times[mode], time.perf_counter() - start)
+    shutil.rmtree(folder, ignore_errors=True)
+    base = times.get("none")
+    print("one child (start, import numpy, one call, stop), fastest of", runs, "runs: " + ", ".join(
+        f"{mode} {t * 1000:.0f} ms" + (f" ({(t - base) * 1000:+.0f} ms)" if base and mode != "none" else "")
+        for mode, t in times.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -74,21 +111,28 @@ def main() -> None:
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="bench-grade-home-"))
     env = {**os.environ, "MLPREP_HOME": str(home), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    print(f"{'drill':<16}{'framework':<11}{'mlprep grade':>14}{'plain pytest':>14}{'ratio':>8}"
-          f"{'grade CPU':>11}{'pytest CPU':>12}{'target':>9}  verdict")
+    on_env, off_env = {**env, "MLPREP_SANDBOX": "auto"}, {**env, "MLPREP_SANDBOX": "none"}
+    from mlprep.drills.isolation import plan
+
+    mode = plan("auto").mode
+    print(f"sandbox on = MLPREP_SANDBOX=auto (here: {mode}); off = MLPREP_SANDBOX=none (separate process, rlimits only)")
+    print(f"{'drill':<16}{'framework':<11}{'sandbox on':>12}{'off':>9}{'on/off':>8}{'plain pytest':>14}{'on/pytest':>11}"
+          f"{'CPU on':>9}{'CPU off':>9}{'target':>9}  verdict")
     for name in args.drill or ["top_k", "top_p", "linear_weights"]:
         drill = find_drill(name)
         peer = peer_folder(name)
         grade_cmd = [sys.executable, "-m", "mlprep", "grade", str(drill.solution), "--json"]
         peer_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=short", "."]
-        ours, ours_cpu = medians(grade_cmd, peer, env, args.runs)
-        theirs, theirs_cpu = medians(peer_cmd, peer, env, args.runs)
+        on, on_cpu = medians(grade_cmd, peer, on_env, args.runs)
+        off, off_cpu = medians(grade_cmd, peer, off_env, args.runs)
+        theirs, _ = medians(peer_cmd, peer, env, args.runs)
         target = TARGETS_S[drill.framework]
-        verdict = "ok" if ours < target else "SLOW"
-        print(f"{name:<16}{drill.framework:<11}{ours:>12.2f} s{theirs:>12.2f} s{ours / theirs:>7.2f}x"
-              f"{ours_cpu:>9.2f} s{theirs_cpu:>10.2f} s{target:>7.1f} s  {verdict}")
+        verdict = "ok" if on < target else "SLOW"
+        print(f"{name:<16}{drill.framework:<11}{on:>10.2f} s{off:>7.2f} s{on / off:>7.2f}x{theirs:>12.2f} s"
+              f"{on / theirs:>10.2f}x{on_cpu:>7.2f} s{off_cpu:>7.2f} s{target:>7.1f} s  {verdict}")
         shutil.rmtree(peer, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
+    startup(args.runs)
     print(f"median of {args.runs} runs each (wall, and CPU of the whole process tree); {os.cpu_count()} CPUs; "
           f"load average {os.getloadavg()[0]:.1f} (wall times stretch with load; CPU times much less)")
 

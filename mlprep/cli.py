@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from mlprep import __version__
 from mlprep.commands import banks as banks_cmd
+from mlprep.commands import doctor as doctor_cmd
 from mlprep.commands import drills as drills_cmd
 from mlprep.commands import explore as explore_cmd
 from mlprep.commands import export as export_cmd
@@ -87,6 +88,7 @@ app.command("drill")(drills_cmd.start_drill)
 app.command("grade")(drills_cmd.grade)
 app.command("hint")(drills_cmd.hint)
 app.command("solution")(drills_cmd.solution)
+app.command("doctor")(doctor_cmd.doctor)
 app.add_typer(explore_cmd.app, name="explore")
 app.command("train-gpt")(gpt_cmd.train_gpt)
 app.command("generate")(gpt_cmd.generate)

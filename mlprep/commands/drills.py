@@ -138,10 +138,13 @@ def grade(
     timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help="Seconds each test may run (default: the drill's).")] = None,
 ) -> None:
     """Grade your solution against the drill's examples and hidden tests, in a sandbox."""
+    from mlprep.drills.runner import read_solution
+
     if file.is_dir():
         raise MlprepError("is a folder; give the solution file inside it, e.g. mlprep grade top_k.py", path=file)
-    if not file.is_file():
+    if not file.exists():
         raise MlprepError("no such file", path=file)
+    read_solution(file)  # a regular file of at most 1 MB, checked before anything reads it
     if watch and as_json:
         raise typer.BadParameter("--watch and --json do not go together", param_hint="--watch")
     drill = drill_for_file(file, drill_name)

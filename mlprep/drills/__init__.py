@@ -1,7 +1,7 @@
 """Coding drills: the catalogue and a grader that never runs the learner's code where it judges.
 
 catalog   drills/<name>/ folders and their metadata
-runner    one grading run: a trusted ``pytest -p mlprep.drills.plugin`` process, signed results
+runner    one grading run: a trusted ``pytest -p mlprep.drills.plugin`` process, verdict over a private pipe
 plugin    inside that process: the ``solution`` fixture and the verdict of each test
 proxy     the ``solution`` object: calls forwarded to the sandboxed child
 sandbox   starting, limiting and killing the child (limits: the Limits it runs under)

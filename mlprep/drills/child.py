@@ -1,20 +1,23 @@
 """The sandboxed side: import the learner's file and serve the judge's calls over a pipe.
 
-Run as ``python -I -m mlprep.drills.child FILE MODULE READ_FD WRITE_FD`` by
-:mod:`mlprep.drills.sandbox`, inside a temporary folder that holds only a copy of the file and
-under resource limits. Everything here is untrusted once the learner's module is imported: the
+Started by :mod:`mlprep.drills.sandbox` as ``main([FILE, MODULE, GUARDS, READ_FD, WRITE_FD])``
+inside a temporary folder that holds only a copy of the file and under resource limits; it
+locks itself in (:func:`mlprep.drills.isolation.lock_in`: Landlock, seccomp) before the
+learner's file is imported. Everything here is untrusted once the learner's module is imported: the
 judge believes nothing this process says beyond the data it decodes.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 import traceback
 from types import ModuleType
 from typing import Any
 
+from mlprep.drills.isolation import lock_in
 from mlprep.drills.protocol import Channel, ChannelClosed, decode, encode
 from mlprep.drills.services import SERVICE_PREFIX, service
 
@@ -101,8 +104,16 @@ def serve(channel: Channel, module: ModuleType, user_file: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    user_file, module_name, read_fd, write_fd = argv[0], argv[1], int(argv[2]), int(argv[3])
+    user_file, module_name, guards, read_fd, write_fd = argv[0], argv[1], argv[2], int(argv[3]), int(argv[4])
     channel = Channel(read_fd, write_fd)
+    asked = json.loads(guards)
+    done = lock_in(guards)  # before a line of the learner's code runs
+    missing = [name for name in ("landlock", "seccomp") if asked.get(name) and not done[name]]
+    if missing:
+        channel.send({"op": "import_error", "error": {
+            "type": "SandboxError", "message": f"the sandbox could not switch on {' and '.join(missing)}; "
+                                               "`mlprep doctor` shows what this machine offers", "traceback": ""}})
+        return
     try:
         module = load(user_file, module_name)
     except BaseException as exc:  # noqa: BLE001 - an import that fails in any way is reported

@@ -1,7 +1,8 @@
 """The pytest plugin loaded into the trusted test process (``-p mlprep.drills.plugin``).
 
-It reads its orders from a pipe the runner opened (the learner's file, the limits, where to
-write results and the key to sign them with), provides the ``solution`` fixture (a
+It reads its orders from a pipe the runner opened (the learner's file and its snapshot, the
+limits, the sandbox plan, the pipe to send the verdict through), makes this process
+non-dumpable and bounds its address space, provides the ``solution`` fixture (a
 :class:`~mlprep.drills.proxy.SolutionProxy`), makes ``import <drill module>`` in the public
 examples resolve to the same proxy, and records each test's verdict through pytest's hooks.
 The learner's code is never imported in this process.
@@ -9,8 +10,10 @@ The learner's code is never imported in this process.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -18,22 +21,24 @@ from pathlib import Path
 import pytest
 
 from mlprep.drills.compare import DrillFailure
+from mlprep.drills.isolation import Plan
 from mlprep.drills.limits import Limits
 from mlprep.drills.proxy import SolutionBroke, SolutionProxy, SolutionRaised
-from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult, seal
+from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult
 
 
 class _State:
     def __init__(self, orders: dict):
         self.orders = orders
         self.proxy = SolutionProxy(Path(orders["user_file"]), orders["module"], Limits(**orders["limits"]),
-                                   orders["scratch"])
+                                   orders["scratch"], Plan.from_dict(orders["plan"]), Path(orders["source"]))
         self.results = Results(drill=orders["drill"], file=orders["user_file"])
         self.names: dict[str, tuple[str, str]] = {}
         self.started = time.monotonic()
 
 
 EXAMPLE_MESSAGE_LINES = 4
+JUDGE_MEMORY_MB = 4096  # as mlprep.drills.runner sets it
 _state: _State | None = None
 
 
@@ -46,10 +51,29 @@ def _read_orders() -> dict:
     return json.loads(b"".join(chunks))
 
 
+def _not_dumpable() -> None:
+    """PR_SET_DUMPABLE 0: no process of this user may read this one's memory through /proc."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)
+
+
+def _limit_memory() -> None:
+    """The runner set the judge's address-space limit; a judge started by hand gets it too."""
+    cap = JUDGE_MEMORY_MB << 20
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > cap:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):  # a platform without RLIMIT_AS (macOS refuses it)
+        pass
+
+
 def pytest_configure(config: pytest.Config) -> None:
     global _state
     if JUDGE_FD_ENV not in os.environ:
         return
+    _not_dumpable()
+    _limit_memory()
     _state = _State(_read_orders())
     sys.modules[_state.orders["module"]] = _state.proxy  # type: ignore[assignment]
     _state.proxy.start()
@@ -141,4 +165,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     _state.proxy.close()
     _state.results.output = _state.proxy.output
     _state.results.duration_s = time.monotonic() - _state.started
-    Path(_state.orders["results"]).write_text(seal(_state.results, bytes.fromhex(_state.orders["key"])))
+    _state.results.judge_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    data = memoryview(json.dumps(_state.results.to_dict()).encode())
+    fd = int(_state.orders["results_fd"])  # a pipe only this process holds; the runner reads it
+    while data:
+        data = data[os.write(fd, data):]
+    os.close(fd)

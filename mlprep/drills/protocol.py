@@ -232,9 +232,13 @@ def pack(message: dict, blobs: list[bytes]) -> bytes:
 class Channel:
     """Frames over a pair of pipe file descriptors, with an optional deadline on reads."""
 
-    def __init__(self, read_fd: int, write_fd: int):
+    def __init__(self, read_fd: int, write_fd: int, message_cap: int | None = None):
+        """``message_cap``: most bytes one incoming frame may hold; ``budget`` (settable): most
+        bytes all further frames may hold together (None: no such total)."""
         self.read_fd = read_fd
         self.write_fd = write_fd
+        self.message_cap = message_cap
+        self.budget: int | None = None
 
     def send(self, message: dict, blobs: list[bytes] | None = None, deadline: float | None = None) -> None:
         """Write one frame; with a deadline the write end must be non-blocking (a reader that
@@ -255,9 +259,11 @@ class Channel:
 
     def recv(self, deadline: float | None = None) -> tuple[dict, list[bytes]]:
         """The next frame as (message, blobs); raises ChannelTimeout past ``deadline``."""
+        room = min(x for x in (self.message_cap, self.budget, 1 << 62) if x is not None)
         (size,) = struct.unpack(">I", self._read(4, deadline))
-        if size > MAX_HEADER:
-            raise ProtocolError("message header too large")
+        if size > MAX_HEADER or size > room:
+            raise ProtocolError(f"message header too large ({size} bytes)")
+        room = self._spend(room, size + 4)
         try:
             header = json.loads(self._read(size, deadline))
         except ValueError:
@@ -269,10 +275,16 @@ class Channel:
         blobs = []
         for _ in range(header["n"]):
             (length,) = struct.unpack(">Q", self._read(8, deadline))
-            if length > MAX_BLOB:
-                raise ProtocolError("blob too large")
+            if length > MAX_BLOB or length + 8 > room:  # refused before a byte of it is read
+                raise ProtocolError(f"reply too large: a blob of {length} bytes with {max(room - 8, 0)} allowed")
+            room = self._spend(room, length + 8)
             blobs.append(self._read(length, deadline))
         return header["m"], blobs
+
+    def _spend(self, room: int, n: int) -> int:
+        if self.budget is not None:
+            self.budget -= n
+        return room - n
 
     def _read(self, n: int, deadline: float | None) -> bytes:
         chunks: list[bytes] = []

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mlprep.drills.isolation import Plan
 from mlprep.drills.limits import Limits
 from mlprep.drills.sandbox import ChildFailure, ChildRaised, Sandbox
 
@@ -36,16 +37,31 @@ class SolutionBroke(Exception):
 class SolutionProxy:
     """Attribute access gives callables that run in the child; ``current_test`` names the test."""
 
-    def __init__(self, user_file: Path, module_name: str, limits: Limits, scratch: str | None = None):
+    def __init__(self, user_file: Path, module_name: str, limits: Limits, scratch: str | None = None,
+                 plan: Plan | None = None, source: Path | None = None):
+        """``source``: the snapshot of ``user_file`` the child gets (default: the file itself)."""
         self._user_file = Path(user_file)
+        self._source = Path(source or user_file)
         self._module_name = module_name
         self._limits = limits
         self._scratch = scratch
+        self._plan = plan
         self._sandbox: Sandbox | None = None
         self._import_failure: SolutionBroke | None = None
         self._importing = False
-        self.current_test = "this test"
+        self._current_test = "this test"
         self.output = ""
+
+    @property
+    def current_test(self) -> str:
+        return self._current_test
+
+    @current_test.setter
+    def current_test(self, name: str) -> None:
+        """A new test begins: the child's allowance of bytes starts again."""
+        self._current_test = name
+        if self._sandbox is not None:
+            self._sandbox.new_test()
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if name.startswith("_"):
@@ -72,7 +88,8 @@ class SolutionProxy:
     def start(self) -> None:
         """Start a child now without waiting for it, so its imports overlap the test collection."""
         if self._sandbox is None and self._import_failure is None:
-            self._sandbox = Sandbox(self._user_file, self._module_name, self._limits, self._scratch)
+            self._sandbox = Sandbox(self._source, self._module_name, self._limits, self._scratch, self._plan,
+                                    shown_as=self._user_file)
             self._importing = True
 
     def _ready(self) -> Sandbox:

@@ -46,6 +46,7 @@ class Results:
     duration_s: float = 0.0
     output: str = ""  # what the learner's code printed (capped)
     syntax: dict | None = None  # {"line", "text", "message"} when the file does not compile
+    judge_peak_mb: float = 0.0  # the judge's peak resident memory (not part of the JSON contract)
 
     def count(self, status: Status, kind: str | None = None) -> int:
         return sum(t.status is status and kind in (None, t.kind) for t in self.tests)

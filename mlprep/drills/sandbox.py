@@ -1,24 +1,25 @@
 """Start and stop the sandboxed child that runs the learner's code.
 
-The child is ``python -I -m mlprep.drills.child`` in a fresh temporary folder holding only a
-copy of the learner's file, in its own session (process group), with a minimal environment,
-stdin from /dev/null, stdout and stderr captured into a capped buffer, and, set in the forked
-process before ``exec``: limits on CPU seconds, address space, processes, file size and core
-dumps. Where the kernel offers seccomp (Linux x86-64 / aarch64) the child also loses the
-right to create processes (threads stay allowed), which holds even for root, whom
-``RLIMIT_NPROC`` does not bind. Wall-clock limits are the caller's: it passes deadlines to
-:meth:`Sandbox.call` and kills the whole group when one passes.
+The child is ``python -I`` running :mod:`mlprep.drills.child` in a fresh temporary folder that
+holds only a copy of the learner's file, in its own session (process group), with a minimal
+environment, stdin from /dev/null and stdout/stderr captured into a capped buffer. Set in the
+forked process before ``exec``: limits on CPU seconds, address space, processes, file size and
+core dumps, and death with the judge. Around it, the walls of :mod:`mlprep.drills.isolation`:
+bubblewrap's namespaces where they work, and inside, before the learner's file is imported,
+Landlock and a seccomp filter. Wall-clock limits are the caller's: it passes deadlines to
+:meth:`Sandbox.call` and kills the whole group when one passes. Replies are bounded: one
+message may hold :data:`JUDGE_MESSAGE_CAP` bytes and one test :data:`JUDGE_TEST_CAP`, checked
+before anything is read into memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
-import platform
 import resource
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mlprep.drills import isolation
 from mlprep.drills.limits import Limits
 from mlprep.drills.protocol import (
     BlackBox,
@@ -39,6 +41,11 @@ from mlprep.drills.protocol import (
 )
 
 OUTPUT_CAP = 16_384
+JUDGE_MESSAGE_CAP = 64 << 20  # bytes one reply from the child may hold (header and blobs)
+JUDGE_TEST_CAP = 256 << 20  # bytes the child may send during one test, all replies and calls together
+BOX_INPUT_CAP = 8 << 20  # bytes of arguments one call to a black box may carry
+# the child's entry point: the same mlprep as the judge's, first on sys.path (python -I adds nothing)
+_BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); from mlprep.drills.child import main; main(sys.argv[1:])"
 FILE_SIZE_LIMIT = 64 << 20
 EXTRA_PROCESSES = 64
 
@@ -60,59 +67,16 @@ class ChildRaised(Exception):
         self.info = info
 
 
-# -- seccomp: no new processes ----------------------------------------------------------------
-
-_SECCOMP_ARCH = {"x86_64": (0xC000003E, {"clone": 56, "fork": 57, "vfork": 58, "clone3": 435}),
-                 "aarch64": (0xC00000B7, {"clone": 220, "clone3": 435})}
-_CLONE_THREAD = 0x00010000
+# -- the forked child, before exec --------------------------------------------------------------
 
 
-def _no_fork_filter() -> bytes | None:
-    """A classic-BPF seccomp program: fork/vfork/clone-without-CLONE_THREAD get EPERM,
-    clone3 gets ENOSYS (libc then falls back to clone); everything else is allowed."""
-    arch = _SECCOMP_ARCH.get(platform.machine())
-    if sys.platform != "linux" or arch is None:
-        return None
-    audit_arch, nr = arch
-    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
-    allow, eperm, enosys, kill = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38, 0x80000000
-    prog = [(ld, 0, 0, 4), (jeq, 1, 0, audit_arch), (ret, 0, 0, kill), (ld, 0, 0, 0)]
-    prog += [(jeq, 0, 1, nr["clone3"]), (ret, 0, 0, enosys)]
-    for name in ("fork", "vfork"):
-        if name in nr:
-            prog += [(jeq, 0, 1, nr[name]), (ret, 0, 0, eperm)]
-    prog += [(jeq, 0, 3, nr["clone"]), (ld, 0, 0, 16), (jset, 1, 0, _CLONE_THREAD), (ret, 0, 0, eperm)]
-    prog += [(ret, 0, 0, allow)]
-    return b"".join(struct.pack("HBBI", *ins) for ins in prog)
-
-
-class _SockFprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-
-def _linux_guards(program: bytes | None):
-    """The prctl calls for the forked child: die with the test process that started it
-    (``PR_SET_PDEATHSIG``), then the no-fork seccomp ``program`` where there is one.
-
-    Everything is prepared here in the parent (dlopen and allocation are not safe after fork
-    in a threaded process); the returned function only makes the prctl calls.
-    """
+def _pdeathsig():
+    """Prepared here (dlopen is not safe after fork): the prctl that kills the child (bubblewrap
+    or python) when the judge's thread that started it dies."""
     if sys.platform != "linux":
         return None
     libc = ctypes.CDLL(None, use_errno=True)
-    pr_set_pdeathsig, pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 1, 38, 22, 2
-    buf = ctypes.create_string_buffer(program) if program else None
-    fprog = _SockFprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p)) if program else None
-    pointer = ctypes.byref(fprog) if fprog is not None else None
-
-    def install() -> None:
-        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-        if pointer is not None:
-            libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0)
-            libc.prctl(pr_set_seccomp, seccomp_mode_filter, pointer, 0, 0)
-
-    install.keep = (buf, fprog)  # type: ignore[attr-defined]  # alive until the child has exec'd
-    return install
+    return lambda: libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def _user_process_count() -> int:
@@ -130,7 +94,7 @@ def _user_process_count() -> int:
 
 
 def _limiter(limits: Limits):
-    guards = _linux_guards(_no_fork_filter())
+    deathsig = _pdeathsig()
     nproc = _user_process_count() + EXTRA_PROCESSES
     memory = limits.memory_mb << 20
 
@@ -141,8 +105,8 @@ def _limiter(limits: Limits):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if hasattr(resource, "RLIMIT_NPROC"):
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-        if guards is not None:
-            guards()
+        if deathsig is not None:
+            deathsig()
 
     return apply
 
@@ -162,29 +126,43 @@ def _boxed(value: Any) -> Any:
     return value
 
 
+def _no_grad():
+    """torch.no_grad() when torch is loaded (a black box's outputs keep no graph), else nothing."""
+    torch = sys.modules.get("torch")
+    return torch.no_grad() if torch is not None else contextlib.nullcontext()
+
+
 # -- the child --------------------------------------------------------------------------------
 
 
 class Sandbox:
     """One child process serving calls into one copy of the learner's file."""
 
-    def __init__(self, user_file: Path, module_name: str, limits: Limits, scratch: str | None = None):
+    def __init__(self, user_file: Path, module_name: str, limits: Limits, scratch: str | None = None,
+                 plan: isolation.Plan | None = None, shown_as: Path | None = None):
         """``scratch``: where to make the child's folder (the runner removes it even if a child
-        outlives its test process); the system temp folder by default."""
-        self.user_file = Path(user_file)
+        outlives its test process); the system temp folder by default. ``plan``: the walls
+        (default: the strongest this machine has, see :mod:`mlprep.drills.isolation`).
+        ``shown_as``: the learner's own path, shown in messages instead of the copy's."""
+        self.user_file = Path(shown_as or user_file)
         self.module_name = module_name
         self.limits = limits
-        self.workdir = tempfile.mkdtemp(prefix="mlprep-sandbox-", dir=scratch)
+        self.plan = plan or isolation.plan()
+        self.workdir = os.path.realpath(tempfile.mkdtemp(prefix="mlprep-sandbox-", dir=scratch))
         self.copy = os.path.join(self.workdir, f"{module_name}.py")
-        shutil.copyfile(self.user_file, self.copy)
+        shutil.copyfile(user_file, self.copy)
         self._output = bytearray()
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        command = [sys.executable, "-I", "-u", "-B", "-c", _BOOT, isolation.package_root(), self.copy, module_name,
+                   isolation.guard_config(self.plan, self.workdir), str(to_child_r), str(from_child_w)]
+        if self.plan.mode == "full" and self.plan.bwrap:
+            command = [*isolation.bwrap_args(self.workdir, self.plan.bwrap), "--", *command]
+        elif self.plan.mode == "basic" and self.plan.sandbox_exec:
+            command = [self.plan.sandbox_exec, "-p", isolation.macos_profile(self.workdir), *command]
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-u", "-B", "-m", "mlprep.drills.child", self.copy, module_name,
-                 str(to_child_r), str(from_child_w)],
-                cwd=self.workdir, env=_child_env(self.workdir), stdin=subprocess.DEVNULL,
+                command, cwd=self.workdir, env=_child_env(self.workdir), stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(to_child_r, from_child_w),
                 preexec_fn=_limiter(limits), start_new_session=True,
             )
@@ -192,9 +170,14 @@ class Sandbox:
             os.close(to_child_r)
             os.close(from_child_w)
         os.set_blocking(to_child_w, False)  # sends have deadlines too
-        self.channel = Channel(from_child_r, to_child_w)
+        self.channel = Channel(from_child_r, to_child_w, message_cap=JUDGE_MESSAGE_CAP)
+        self.channel.budget = JUDGE_TEST_CAP
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
+
+    def new_test(self) -> None:
+        """A new test starts: the bytes the child may send are counted afresh."""
+        self.channel.budget = JUDGE_TEST_CAP
 
     def _drain(self) -> None:
         assert self.proc.stdout is not None
@@ -252,15 +235,24 @@ class Sandbox:
         box_id = message.get("box")
         if type(box_id) is not int or not 0 <= box_id < len(boxes):
             raise ChildFailure("protocol", f"your code called a black box that does not exist {where}")
+        if time.monotonic() >= deadline:  # a flood of calls cannot outlast the test's limit
+            self.kill()
+            raise ChildFailure("timeout", f"timed out after {self.limits.call_timeout_s:g} s {where}")
         box = boxes[box_id]
         calls[box_id] += 1
         out: list[bytes] = []
+        size = sum(len(b) for b in blobs)
         if calls[box_id] > box.max_calls:
             reply = {"op": "reply", "error": f"called more than {box.max_calls} times"}
+        elif size > BOX_INPUT_CAP:  # the judge's work per call stays small, so the deadline holds
+            reply = {"op": "reply", "error": f"input too large ({size >> 20} MB; at most {BOX_INPUT_CAP >> 20} MB a call)"}
         else:
             try:
                 args = decode(message.get("args"), blobs)
-                reply = {"op": "reply", "ok": encode(box.fn(*args), out)}
+                del blobs[:]
+                with _no_grad():
+                    reply = {"op": "reply", "ok": encode(box.fn(*args), out)}
+                del args
             except Exception as exc:  # noqa: BLE001 - a bad input to the box is the learner's error
                 out = []
                 reply = {"op": "reply", "error": f"{type(exc).__name__}: {exc}"}

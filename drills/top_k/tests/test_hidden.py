@@ -103,3 +103,15 @@ def test_one_dimensional(solution):
     index = expect_index(solution.top_k_sample(logits, k=2, seed=7), "top_k_sample on 1-D logits")
     if index not in (1, 2):
         fail(f"k = 2 on 1-D logits gave token {index}, outside the top 2")
+
+
+def test_seed_decides_the_draws(solution):
+    """the seed decides the draws: another seed gives other draws, and the first seed the same again"""
+    logits = np.random.default_rng(6).normal(size=(200, 20))
+    calls = [(11, "seed 11"), (12, "seed 12"), (11, "seed 11 after seed 12")]
+    a, b, c = (expect_array(solution.top_k_sample(logits, k=8, seed=s), what, shape=(200,), kinds="iu")
+               for s, what in calls)
+    if np.array_equal(a, b):
+        fail("seed=11 and seed=12 gave exactly the same 200 draws: the seed is ignored (or answers are cached)")
+    if not np.array_equal(a, c):
+        fail("seed=11 gave different draws after a call with seed=12")
