@@ -53,6 +53,12 @@ class SolutionProxy:
         self.output = ""
 
     @property
+    def source_file(self) -> Path:
+        """The learner's file exactly as graded (the snapshot the child imported), for hidden tests
+        that read it as text, e.g. to check for a banned call; the judge never runs it."""
+        return self._source
+
+    @property
     def current_test(self) -> str:
         return self._current_test
 

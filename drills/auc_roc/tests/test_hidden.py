@@ -210,7 +210,7 @@ def test_numpy_only(solution, tolerance):
     """numpy only: a working roc_auc with no scikit-learn, scipy or torch"""
     y, s = np.array([0, 1, 1, 0]), np.array([0.2, 0.9, 0.2, 0.5])
     assert_float_close(solution.roc_auc(y, s), 0.625, "roc_auc on four examples", auc_mistakes(y, s), **tolerance)
-    source = Path(solution._user_file).read_text(encoding="utf-8", errors="replace")  # read, never run
+    source = Path(solution.source_file).read_text(encoding="utf-8", errors="replace")  # read, never run
     used = imported_banned(source)
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: write the ROC curve and the AUC with numpy alone")

@@ -259,6 +259,6 @@ def test_numpy_only(solution):
     """numpy only: a working best_split with no scikit-learn, scipy or torch"""
     X, y = data(50, n=20)
     check_split(solution, X, y, "best_split on 20 samples")
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: write the impurity and the split search with numpy alone")

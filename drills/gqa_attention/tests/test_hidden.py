@@ -20,7 +20,7 @@ BANNED = ("scaled_dot_product_attention", "MultiheadAttention", "multi_head_atte
 def code_names(solution) -> set[str]:
     """The identifiers in the learner's file, read as text by the judge (never run); comments and
     strings are not identifiers, so mentioning a banned name there is fine."""
-    path = getattr(solution, "_user_file", None)
+    path = getattr(solution, "source_file", None)
     if path is None:
         fail("the grader did not give this test your file's path, so the banned-call check cannot run "
              "(a grader bug, not your code)")

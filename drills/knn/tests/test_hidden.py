@@ -288,6 +288,6 @@ def test_numpy_only(solution):
     X, Q, rng = grid(70)
     y = rng.choice(np.array([2, 4]), len(X))
     check_labels(solution.knn_classify(X, y, Q, 3), oracle_classify(X, y, Q, 3), "knn_classify (k=3)", {})
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: find the neighbours and count the votes with numpy alone")

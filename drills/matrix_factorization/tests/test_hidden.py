@@ -216,6 +216,6 @@ def test_numpy_only(solution, tolerance):
     V = rng.normal(size=(6, 2))
     got = update(solution, R, mask, V, 0.2, "als_update")
     assert_close_or_named(got, oracle_update(R, mask, V, 0.2), "als_update", update_mistakes(R, mask, V, 0.2), **tolerance)
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: write ALS with numpy alone")

@@ -223,6 +223,6 @@ def test_numpy_only(solution, tolerance):
     _, log_proba = run(solution, "multinomial_nb", X, y, T, "multinomial_nb")
     assert_close_or_named(log_proba, MultinomialNB().fit(X, y).predict_log_proba(T), "multinomial_nb: log_proba",
                           multinomial_mistakes(X, y, T, 1.0), **tolerance)
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: write both classifiers with numpy alone")

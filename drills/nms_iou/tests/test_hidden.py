@@ -232,6 +232,6 @@ def test_numpy_only(solution):
     """numpy only: a working nms with no torch, torchvision, scikit-learn or scipy"""
     boxes, scores = clusters(50, n=20)
     check_nms(solution, boxes, scores, 0.5, "nms (20 boxes)")
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: write IoU and NMS with numpy alone")

@@ -192,6 +192,6 @@ def test_numpy_only(solution):
     buffers = make(3, 9, seed=11)
     _, _, ring = run(solution, buffers, "ring_allreduce (3 workers)")
     check_steps(ring, buffers, "ring_allreduce (3 workers)")
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: simulate the ring with numpy alone")

@@ -16,7 +16,7 @@ from mlprep.drills.mistakes import assert_close_or_named
 
 def code_tokens(solution) -> list[tuple[int, str, str]]:
     """(type, text, line) of every token of the learner's file, read as text by the judge (never run)."""
-    path = getattr(solution, "_user_file", None)
+    path = getattr(solution, "source_file", None)
     if path is None:
         fail("the grader did not give this test your file's path, so the banned-call check cannot run "
              "(a grader bug, not your code)")

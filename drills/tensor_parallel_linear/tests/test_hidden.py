@@ -192,6 +192,6 @@ def test_numpy_only(solution, tolerance):
     x, W, b = params(50)
     outs = per_rank(solution.column_parallel_forward(x, W, b, 2), 2, (2, 3, 6), "column_parallel_forward")
     assert_close_or_named(np.concatenate(outs, axis=-1), x @ W + b, "column_parallel_forward", {}, **tolerance)
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: simulate the ranks with numpy alone")

@@ -264,6 +264,6 @@ def test_numpy_only(solution, tolerance):
     v, up, un = batch(9, B=2, K=2, d=3)
     _, gv, _, _ = run(solution, v, up, un, "sgns_loss_and_grads")
     assert_close_or_named(gv, oracle(v, up, un)[1], "grad_v", {}, **tolerance)
-    used = imported_banned(Path(solution._user_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
+    used = imported_banned(Path(solution.source_file).read_text(encoding="utf-8", errors="replace"))  # read, never run
     if used:
         fail(f"your file uses {', '.join(sorted(used))}: derive the gradients by hand, with numpy alone")
