@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mlprep.commands.common import JsonOption
-from mlprep.console import console, print_json
+from mlprep.commands.views.console import console, print_json
 
 
 def doctor(as_json: JsonOption = False) -> None:

@@ -13,6 +13,15 @@ from mlprep.commands.common import BankOption, Selection, with_selection
 from mlprep.commands.views.console import console, err_console
 
 
+def _typed_judge(store, spec: str | None):
+    """The optional judge of typed answers: ``--judge`` (then remembered), else the remembered one."""
+    from mlprep.quiz.llm_judge import load_judge
+
+    if spec is not None:
+        store.set_setting("judge", spec)
+    return load_judge(store.setting("judge"))
+
+
 def _now() -> datetime:
     return datetime.now().astimezone()
 
@@ -29,6 +38,7 @@ def quiz(
     reviews: Annotated[int | None, typer.Option("--reviews", min=0, help="Reviews per day (remembered).")] = None,
     retention: Annotated[float | None, typer.Option("--retention", min=0.7, max=0.99, help="Desired retention, 0.7-0.99 (remembered; default 0.9).")] = None,
     interview_date: Annotated[str | None, typer.Option("--interview-date", help="YYYY-MM-DD: meet every card before it and keep intervals short of it (remembered; 'none' clears).")] = None,
+    judge: Annotated[str | None, typer.Option("--judge", help="Who judges typed answers: rubric (built in, the default), ollama:MODEL[@URL] (a local ollama server) or llama-cpp:FILE.gguf (remembered).")] = None,
 ) -> None:
     """Today's session: due reviews first, then new cards. Keys: Space/Enter reveal, 1-4 rate,
     s skip, u undo (any last action), b bury, x suspend, i card id and source, q quit. Reads keys
@@ -56,7 +66,8 @@ def quiz(
         if not planned.queue.questions:
             err_console.print(nothing_to_do(questions, store.cards(), now, planned.queue.cram))
             return
-        session = Session(store, planned.queue, settings, _now, mode=mode, time_limit=time_limit)
+        session = Session(store, planned.queue, settings, _now, mode=mode, time_limit=time_limit,
+                          judge=_typed_judge(store, judge) if mode == "type" else None)
         try:
             outcome = TerminalQuiz(session, console, Keys()).run()
         finally:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from mlprep.drills import isolation
 from mlprep.drills.catalog import Drill
+from mlprep.paths import HOME_ENV
 from mlprep.drills.limits import Limits
 from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult
 from mlprep.errors import MlprepError
@@ -213,7 +214,7 @@ class _Grade:
         while data:
             data = data[os.write(orders_w, data):]
         os.close(orders_w)
-        env = {k: v for k, v in os.environ.items() if k != "MLPREP_HOME"}
+        env = {k: v for k, v in os.environ.items() if k != HOME_ENV}
         env.update({JUDGE_FD_ENV: str(orders_r), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"})
         cmd = [sys.executable, "-m", "pytest", "-p", "mlprep.drills.plugin", "-p", "no:cacheprovider",
                "-q", "--no-header", "--tb=no", "-rN", "-p", "no:warnings", "--import-mode=importlib",

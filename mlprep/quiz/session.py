@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mlprep.bank.schema import Question
+from mlprep.quiz.judge import Verdict
+from mlprep.quiz.judge import judge as judge_answer
+from mlprep.quiz.llm_judge import JudgeError
 from mlprep.quiz.queue import Plan
 from mlprep.quiz.scheduler import Rated, Settings, bury, rate, restore, suspend, undo
-from mlprep.quiz.scoring import score_answer, suggested_rating
 from mlprep.store import CardRow, Store
 
 LEARN_AHEAD = timedelta(minutes=20)  # a card due again within this is shown again this session
@@ -32,6 +34,9 @@ class Answer:
     score: int  # 0-100 (a choice is 0 or 100)
     suggested: int
     picked: str | None = None  # the chosen option, for choice cards
+    typed: str | None = None  # what was typed, for typed answers
+    verdict: Verdict | None = None  # the judge's points and misconceptions (rubric questions)
+    judge_note: str | None = None  # why the optional judge was not used for this answer
 
     @property
     def correct(self) -> bool:
@@ -91,7 +96,10 @@ class Session:
         mode: str = "flash",
         time_limit: timedelta | None = None,
         rng: random.Random | None = None,
+        judge: Callable[[Question, str], Verdict] | None = None,
     ):
+        """``judge``: an optional stronger judge of typed answers (``mlprep.quiz.llm_judge``); the
+        built-in rubric judge is used without one, or when it fails."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.store = store
@@ -100,6 +108,7 @@ class Session:
         self.mode = mode
         self.time_limit = time_limit
         self.rng = rng or random.Random()
+        self.judge = judge
         self.queue = list(plan.questions)
         self.due_ids = set(plan.due_ids)
         self.learning_ids = set(plan.learning_ids)  # due cards still in (re)learning steps
@@ -190,11 +199,28 @@ class Session:
         return self.answer
 
     def answer_typed(self, text: str) -> Answer:
-        """Score a typed answer 0-100 and suggest a rating; reveals the answer."""
+        """Judge a typed answer (rubric points and misconceptions, or word overlap without a
+        rubric), score it 0-100 and suggest a rating; reveals the answer."""
         q = self._need_card()
-        score = score_answer(q, text)
-        self.answer = Answer(score, suggested_rating(score))
+        verdict, note = judge_answer(q, text), None
+        if self.judge is not None and q.rubric is not None:
+            try:
+                verdict = self.judge(q, text)
+            except JudgeError as exc:
+                note = f"{exc}; the rubric judge was used"
+        self.answer = Answer(verdict.score, verdict.rating, typed=text, verdict=verdict, judge_note=note)
         self.revealed = True
+        return self.answer
+
+    def toggle_point(self, index: int) -> Answer:
+        """Overrule the judge on one rubric point (made / not made); the suggestion follows."""
+        a = self.answer
+        if a is None or a.verdict is None or not 0 <= index < len(a.verdict.points):
+            raise ValueError(f"no rubric point {index + 1} to toggle")
+        points = list(a.verdict.points)
+        points[index] = not points[index]
+        v = a.verdict.with_points(tuple(points))
+        self.answer = Answer(v.score, v.rating, typed=a.typed, verdict=v, judge_note=a.judge_note)
         return self.answer
 
     def rate(self, rating: int) -> Rated:
@@ -209,6 +235,12 @@ class Session:
             duration_s=round(seconds, 2), typed_score=self.answer.score if self.answer else None,
         )
         action.review_id = result.review_id
+        if self.answer is not None and self.answer.typed is not None:
+            v = self.answer.verdict
+            self.store.annotate_review(result.review_id, self.answer.typed, {
+                "judge": v.judge if v else "words", "score": self.answer.score, "suggested": self.answer.suggested,
+                "points": list(v.points) if v else [], "misconceptions": list(v.misconceptions) if v else [],
+            })
         requeue = result.card is not None and not result.card.suspended and result.card.due <= now + LEARN_AHEAD
         if requeue:
             self.queue.append(q)

@@ -321,6 +321,20 @@ class Store:
                 r["solved"] = True
         return results
 
+    # -- typed answers ---------------------------------------------------------------------
+    def annotate_review(self, review_id: int, typed_text: str, verdict: dict) -> None:
+        """Keep what was typed for a review and the judge's verdict (for auditing and optimizing)."""
+        with self.write():
+            self._db.execute("UPDATE reviews SET typed_text = ?, verdict = ? WHERE id = ?",
+                             (typed_text, json.dumps(verdict), review_id))
+
+    def typed_answers(self) -> list[dict]:
+        """Every review with a typed answer: qid, at, rating, typed text and verdict, oldest first."""
+        rows = self._db.execute("SELECT qid, at, rating, typed_text, verdict FROM reviews"
+                                " WHERE typed_text IS NOT NULL AND undone = 0 ORDER BY id")
+        return [{"qid": q, "at": at, "rating": r, "typed": t, "verdict": json.loads(v) if v else None}
+                for q, at, r, t, v in rows]
+
     # -- drill runs and mistake cards ------------------------------------------------------
     def start_drill_run(self, drill: str, folder: str, at: datetime, hints_before: int) -> int:
         with self.write():

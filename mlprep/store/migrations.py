@@ -106,11 +106,18 @@ def _m004_drill_runs_and_mistakes(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE mock_reports (id INTEGER PRIMARY KEY, at TEXT NOT NULL, report TEXT NOT NULL)")
 
 
+def _m005_typed_answers(db: sqlite3.Connection) -> None:
+    """What was typed and what the judge found (points, misconceptions, overrides), per review."""
+    db.execute("ALTER TABLE reviews ADD COLUMN typed_text TEXT")
+    db.execute("ALTER TABLE reviews ADD COLUMN verdict TEXT")  # JSON
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_card_topic_and_indexes", _m002_card_topic_and_indexes),
     ("m003_claims", _m003_claims),
     ("m004_drill_runs_and_mistakes", _m004_drill_runs_and_mistakes),
+    ("m005_typed_answers", _m005_typed_answers),
 ]
 OUR_TABLES = {"migrations", "cards", "reviews", "settings", "drill_attempts", "claims", "drill_runs",
               "drill_mistakes", "mock_reports"}

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from mlprep.content import content_dir
+from mlprep.paths import content_dir
 from mlprep.drills import isolation, progress
 from mlprep.drills.runner import JUDGE_MEMORY_MB
 

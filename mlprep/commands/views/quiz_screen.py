@@ -127,6 +127,13 @@ class TerminalQuiz:
             if key in ENTER_KEYS and s.answer is not None:
                 self._rate(s.answer.suggested)
                 return True
+            if key == "t" and s.answer is not None and s.answer.verdict is not None and s.answer.verdict.points:
+                number = self._key()
+                if number.isdigit() and 1 <= int(number) <= len(s.answer.verdict.points):
+                    s.toggle_point(int(number) - 1)
+                    self._checklist()
+                    self._rating_line()
+                continue
             if s.out_of_time:
                 return True
             if self._common(key):
@@ -164,13 +171,37 @@ class TerminalQuiz:
                 self.console.print("[bold green]right[/]")
             else:
                 self.console.print(hanging("wrong, you chose", answer.picked, "bold red"))
+        elif answer is not None and answer.verdict is not None and answer.verdict.judge != "words":
+            self._checklist()
         elif answer is not None:
             self.console.print(f"Your answer scores [bold]{answer.score}[/]/100")
         render_answer(self.console, q)
+        self._rating_line()
+
+    def _checklist(self) -> None:
+        """The rubric's points as ✓/✗, any misconception asserted with its correction."""
+        s, q = self.session, self.session.current
+        v = s.answer.verdict
+        made = sum(v.points)
+        self.console.print(f"Your answer makes [bold]{made} of {len(v.points)}[/] points"
+                           + (f" [dim](judge: {escape(v.judge)})[/]" if v.judge != "rubric" else "") + ":")
+        for i, (claim, ok) in enumerate(zip(q.rubric.points, v.points, strict=True), 1):
+            mark, style = ("✓", "green") if ok else ("✗", "red")
+            self.console.print(hanging(f"  [{style}]{mark}[/] {i}", claim.claim))
+        for claim, said in zip(q.rubric.misconceptions, v.misconceptions, strict=True):
+            if said:
+                self.console.print(hanging("  [bold red]⚠ misconception:[/]", f"{claim.claim}. {claim.correction}"))
+        if s.answer.judge_note:
+            self.console.print(f"[yellow]{escape(s.answer.judge_note)}[/]")
+
+    def _rating_line(self) -> None:
+        answer = self.session.answer
         ratings = "  ".join(f"[bold]{k}[/] {v}" for k, v in RATINGS.items())
         suggestion = ""
         if answer is not None:
             suggestion = f" · Enter accepts [bold]{RATINGS[answer.suggested]}[/]"
+        if answer is not None and answer.verdict is not None and answer.verdict.points and answer.verdict.judge != "words":
+            suggestion += " · t then a number toggles a point"
         self.console.print(f"{ratings}{suggestion} · {HELP}")
 
     def _rate(self, rating: int) -> None:

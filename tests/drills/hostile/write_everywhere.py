@@ -20,7 +20,7 @@ attempts = {
     os.path.join(tmp, marker): "x",
 }
 try:
-    from mlprep.content import content_dir
+    from mlprep.paths import content_dir
 
     attempts[str(content_dir("drills") / "top_k" / "tests" / f"test_{marker.replace('-', '_')}.py")] = "def test_ok():\n    pass\n"
 except Exception:

@@ -16,7 +16,7 @@ def _peek():
     try:
         import mlprep.paths
 
-        patterns.append(os.path.join(str(mlprep.content.content_dir("drills")), "top_k", "tests", "*.py"))
+        patterns.append(os.path.join(str(mlprep.paths.content_dir("drills")), "top_k", "tests", "*.py"))
     except Exception:
         pass
     found = []
