@@ -215,7 +215,8 @@ def test_impulse_probe_recovers_conv_weights(q):
         patch = out[:, :, 2:5, 2:5].flip(-1).flip(-2).permute(1, 0, 2, 3)
     assert torch.allclose(bias, conv.bias.detach(), atol=1e-6)
     assert torch.allclose(patch, conv.weight.detach(), atol=1e-6)
-    assert "3 forward passes" in q("cnn.extract-conv-weights").answer
+    # the answer probes C_in*k*k one-hot inputs (tested in test_note_counterparts); the impulse variant is the explanation's
+    assert "rotated by 180" in q("cnn.extract-conv-weights").explanation
 
 
 

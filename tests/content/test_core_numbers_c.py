@@ -20,6 +20,7 @@ TOPICS = (
     "nlp-speech",
     "frameworks-api",
     "behavioral",
+    "computer-vision",
 )
 
 
@@ -386,7 +387,7 @@ def test_only_the_correct_indexing_is_a_view(bank):
     assert shares == {c: c == q.correct for c in q.choices}
 
 
-# --- behavioural (project deep dives) ------------------------------------------------------------
+# --- project deep dives (GIoU now in computer-vision) ------------------------------------------------------------
 
 
 def test_giou_of_disjoint_segments(bank):
@@ -394,4 +395,4 @@ def test_giou_of_disjoint_segments(bank):
     inter = max(0, min(a1, b1) - max(a0, b0))
     union = (a1 - a0) + (b1 - b0) - inter
     hull = max(a1, b1) - min(a0, b0)
-    check(bank, "behavioral.giou-segments", f"{inter / union - (hull - union) / hull:.1f}")
+    check(bank, "computer-vision.giou-segments", f"{inter / union - (hull - union) / hull:.1f}")
