@@ -37,6 +37,7 @@ class Answer:
     typed: str | None = None  # what was typed, for typed answers
     verdict: Verdict | None = None  # the judge's points and misconceptions (rubric questions)
     judge_note: str | None = None  # why the optional judge was not used for this answer
+    part_ratings: tuple[int, ...] = ()  # a system-design case: the rating of each part, in order
 
     @property
     def correct(self) -> bool:
@@ -136,7 +137,10 @@ class Session:
         return self.pos >= len(self.queue) or self.out_of_time
 
     def presentation(self, q: Question) -> str:
-        """How the card is asked: choice (pick an option), type (type an answer) or flash/cloze."""
+        """How the card is asked: choice (pick an option), type (type an answer), case (part by
+        part) or flash/cloze."""
+        if q.kind == "case":
+            return "case"
         if q.kind == "choice" and self.mode in ("choice", "type"):
             return "choice"
         if self.mode == "type":
@@ -212,6 +216,24 @@ class Session:
         self.revealed = True
         return self.answer
 
+    def rate_part(self, rating: int) -> int | None:
+        """Rate the next part of a case (1-4); after the last part, the case's rating (the rounded
+        mean of its parts, halves rounded down), which :meth:`rate` then records."""
+        q = self._need_card()
+        if q.kind != "case":
+            raise ValueError("only a system-design case is rated part by part")
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, got {rating}")
+        done = (self.answer.part_ratings if self.answer else ()) + (rating,)
+        if len(done) > len(q.parts):
+            raise ValueError("every part of this case is rated already")
+        overall = -((len(done) - 2 * sum(done)) // (2 * len(done)))  # the mean, halves rounded down
+        self.answer = Answer(round(100 * (sum(done) / len(done) - 1) / 3), overall, part_ratings=done)
+        if len(done) == len(q.parts):
+            self.revealed = True
+            return overall
+        return None
+
     def toggle_point(self, index: int) -> Answer:
         """Overrule the judge on one rubric point (made / not made); the suggestion follows."""
         a = self.answer
@@ -235,6 +257,9 @@ class Session:
             duration_s=round(seconds, 2), typed_score=self.answer.score if self.answer else None,
         )
         action.review_id = result.review_id
+        if self.answer is not None and self.answer.part_ratings:
+            self.store.annotate_review(result.review_id, None, {
+                "case_parts": [{"part": p.part, "rating": r} for p, r in zip(q.parts, self.answer.part_ratings, strict=False)]})
         if self.answer is not None and self.answer.typed is not None:
             v = self.answer.verdict
             self.store.annotate_review(result.review_id, self.answer.typed, {

@@ -322,8 +322,9 @@ class Store:
         return results
 
     # -- typed answers ---------------------------------------------------------------------
-    def annotate_review(self, review_id: int, typed_text: str, verdict: dict) -> None:
-        """Keep what was typed for a review and the judge's verdict (for auditing and optimizing)."""
+    def annotate_review(self, review_id: int, typed_text: str | None, verdict: dict) -> None:
+        """Keep what was typed for a review and the judge's verdict (for auditing and optimizing),
+        or a case's per-part ratings (no typed text)."""
         with self.write():
             self._db.execute("UPDATE reviews SET typed_text = ?, verdict = ? WHERE id = ?",
                              (typed_text, json.dumps(verdict), review_id))

@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from rich.console import Console
 from rich.markup import escape
+from rich.panel import Panel
 
 from mlprep.commands.views.keys import CTRL_C, CTRL_D, TIMEOUT, Keys
-from mlprep.commands.views.question import hanging, render_answer, render_question
+from mlprep.commands.views.question import hanging, markdown, render_answer, render_question
 from mlprep.quiz.scheduler import RATINGS
 from mlprep.quiz.session import Footer, Session
 
@@ -94,6 +95,8 @@ class TerminalQuiz:
         s = self.session
         self._draw_question()
         kind = s.presentation(s.current)
+        if kind == "case":
+            return self._case()
         if self.session.mode == "type":
             if not self._typed_answer():
                 return False
@@ -138,6 +141,38 @@ class TerminalQuiz:
                 return True
             if self._common(key):
                 return True
+
+    def _case(self) -> bool:
+        """A system-design case: each part named, you answer it in your head (or aloud), reveal the
+        model answer, rate the part; the case's rating is the mean of its parts. False on quit."""
+        s, q = self.session, self.session.current
+        for i, part in enumerate(q.parts, 1):
+            self.console.print(hanging(f"Part {i} of {len(q.parts)}:", part.part))
+            self.console.print(f"[bold]Space/Enter show the model answer[/] · {HELP}")
+            while True:
+                key = self._key()
+                if key in QUIT_KEYS:
+                    return False
+                if s.out_of_time or self._common(key):
+                    return True
+                if key in REVEAL_KEYS:
+                    break
+            self.console.print(Panel(markdown(part.answer), title=part.part, title_align="left", border_style="green"))
+            self.console.print("Rate this part: " + "  ".join(f"[bold]{k}[/] {v}" for k, v in RATINGS.items()))
+            while True:
+                key = self._key()
+                if key in QUIT_KEYS:
+                    return False
+                if key in ("1", "2", "3", "4"):
+                    overall = s.rate_part(int(key))
+                    break
+                if s.out_of_time:
+                    return True
+        if q.explanation:
+            self.console.print(Panel(markdown(q.explanation), title="pitfalls and follow-ups", title_align="left"))
+        self.notice = f"[dim]case rated {RATINGS[overall]} (parts: {', '.join(RATINGS[r] for r in s.answer.part_ratings)})[/]"
+        self._rate(overall)
+        return True
 
     def _typed_answer(self) -> bool:
         """Read a typed answer (a choice card: an option's number or its text); False on quit."""
