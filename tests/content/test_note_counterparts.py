@@ -128,7 +128,7 @@ def test_beam_search_snippet_finds_the_most_likely_sequence(core):
     exec(code, scope)  # noqa: S102 - our own bank's snippet
     logp = table.log_softmax(-1)
     best = max(itertools.product(range(V), repeat=steps),
-               key=lambda s: logp[1, s[0]] + sum(logp[a, b] for a, b in zip(s, s[1:])))
+               key=lambda s: logp[1, s[0]] + sum(logp[a, b] for a, b in zip(s, s[1:], strict=False)))
     assert scope["best"].tolist() == [1, *best]
 
 
