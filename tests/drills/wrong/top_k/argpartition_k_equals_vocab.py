@@ -1,5 +1,5 @@
 # mlprep drill: top_k
-# expect: k = 4 with 4 tokens
+# expect: k equal to the vocabulary size must keep every token
 # Mistake: k is clipped to the vocabulary only when it is larger, then np.argpartition(-x, k)
 # is asked for position k, which does not exist when k equals the vocabulary size.
 from __future__ import annotations
