@@ -33,6 +33,8 @@ def mistakes(q, k, v, causal=False):
     named = {
         "scores were scaled by 1/d_k instead of 1/sqrt(d_k)": oracle(q, k, v, causal, scale=1 / d),
         "scores were not scaled by 1/sqrt(d_k)": oracle(q, k, v, causal, scale=1.0),
+        "scores were scaled by the values' size, 1/sqrt(d_v), instead of the keys' size, 1/sqrt(d_k)":
+            oracle(q, k, v, causal, scale=1 / np.sqrt(v.shape[-1])),
         "the softmax must run over the keys (last axis), not over the queries": oracle(q, k, v, causal, axis=-2),
     }
     if causal:

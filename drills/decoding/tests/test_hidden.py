@@ -171,6 +171,60 @@ def test_top_p_keeps_crossing_token(solution):
     assert_frequencies(draws, filtered_probs(logits, top_p=0.5), "top_p = 0.5")
 
 
+def nucleus_then_temperature(logits, temperature, top_p):
+    """The mistake: the nucleus chosen from softmax(logits), the draw from softmax(logits / T) inside it."""
+    keep = filtered_probs(logits, top_p=top_p) > 0
+    z = (logits / temperature).double().masked_fill(torch.from_numpy(~keep), -math.inf)
+    return torch.softmax(z, -1).numpy()
+
+
+def drops_crossing_token(logits, temperature, top_p):
+    """Another mistake that can give the same draws: the nucleus without the token that crosses p."""
+    probs = torch.softmax((logits / temperature).double(), -1)
+    order = torch.argsort(probs, descending=True)
+    keep = torch.zeros_like(probs, dtype=torch.bool)
+    keep[order[torch.cumsum(probs[order], 0) < top_p]] = True
+    keep[order[0]] = True
+    return torch.where(keep, probs, 0.0).numpy() / float(probs[keep].sum())
+
+
+# (temperature, p) chosen away from rounding: at T = 0.5, p = 0.75 the right nucleus has 2 tokens,
+# the nucleus of the untempered probabilities 3; at T = 2, p = 0.6 the right one has 3, the other 2.
+@pytest.mark.parametrize("temperature,top_p", [(0.5, 0.75), (2.0, 0.6)], ids=["T=0.5", "T=2"])
+def test_top_p_after_temperature(solution, temperature, top_p):
+    """top-p chooses its nucleus after the temperature is applied"""
+    logits = torch.tensor([0.40, 0.25, 0.15, 0.10, 0.06, 0.04]).log()
+    draws = draw_once(solution, random_model(5, V=6), logits, 6000, top_p=top_p, temperature=temperature)
+    expected = filtered_probs(logits, temperature, top_p=top_p)
+    counts = np.bincount(draws, minlength=6)
+
+    def fits(probs):
+        return bool(np.all(probs[draws] > 0)) and chi_square_p(counts, probs) >= 1e-4
+
+    if not fits(expected) and fits(nucleus_then_temperature(logits, temperature, top_p)) \
+            and not fits(drops_crossing_token(logits, temperature, top_p)):
+        fail(f"top_p = {top_p}, temperature {temperature}: the nucleus was chosen before dividing by the temperature; "
+             "divide the logits by the temperature first, then keep the tokens whose probability reaches p")
+    assert_frequencies(draws, expected, f"sample with top_p = {top_p}, temperature {temperature}")
+
+
+def test_second_step_distribution(solution):
+    """the second sampled token follows the model's distribution given the first"""
+    V, n = 5, 6000
+    model = random_model(6, V=V, scale=1.0)
+    model.table[:, :, EOS] = -1e4  # no row finishes: both steps are drawn for every row
+    prompt = torch.full((n, 1), 2, dtype=torch.int64)
+    out = ids_result(solution.sample(model.box(), prompt, 2, EOS, seed=3), "sample over 2 steps", n, 3, 3)
+    first, second = out[:, 1].numpy(), out[:, 2].numpy()
+    joint = torch.softmax(model.table[0, 2].double(), -1)[:, None] * torch.softmax(model.table[1].double(), -1)
+    joint = joint.numpy().ravel()  # P(first = a) * P(second = b | first = a), cell a * V + b
+    pairs = first.astype(np.int64) * V + second.astype(np.int64)
+    if chi_square_p(np.bincount(pairs, minlength=V * V), joint) < 1e-4:
+        fail("sampling 2 steps: the pairs (first token, second token) do not follow the model's distribution; draw each "
+             "step from the last position's logits of the sequence so far, and draw each step with fresh random numbers "
+             "from one generator seeded once (not re-seeded every step)")
+
+
 def test_sample_pads_after_eos(solution):
     """sampling: rows that drew EOS are padded with EOS"""
     model = random_model(4)

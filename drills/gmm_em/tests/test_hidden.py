@@ -89,7 +89,7 @@ def test_m_step(solution, tolerance, d):
     unbiased = (covs - 1e-3 * np.eye(d)) * (nk / (nk - 1))[:, None, None] + 1e-3 * np.eye(d)
     assert_close_or_named(expect_array(got[2], "m_step: covs", shape=(3, d, d), kinds="f"), covs, "m_step: covs", {
         "divide by N_j (the maximum-likelihood estimate), not N_j - 1": unbiased,
-        "add reg to the diagonal of every covariance": covs - 1e-3 * np.eye(d),
+        "forgot to add reg to the diagonal of every covariance": covs - 1e-3 * np.eye(d),
     }, **tolerance)
 
 

@@ -7,7 +7,7 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
-from mlprep.drills.compare import expect_array, fail
+from mlprep.drills.compare import chi_square_p, expect_array, fail
 from mlprep.drills.scalars import assert_float_close, expect_float
 
 
@@ -117,3 +117,18 @@ def test_d_squared_law(solution):
         weights = "D rather than D^2" if abs(share - 0.75) < 0.06 else "something other than D^2"
         fail(f"from a first centre at 0, the point at distance 3 was chosen {share:.2f} of the time "
              f"against 0.90 for the one at distance 1 (D^2 weights 9 : 1); your weights look like {weights}")
+
+
+def test_first_centre_uniform(solution):
+    """the first k-means++ centre is drawn uniformly from the rows of X"""
+    X = np.arange(6.0)[:, None] * 10.0  # six distinct rows
+    counts = np.zeros(6, dtype=np.int64)
+    for seed in range(300):
+        c = expect_array(solution.kmeans_plus_plus(X, 1, seed=seed), "kmeans_plus_plus(k=1)", shape=(1, 1), kinds="f")
+        row = np.flatnonzero(X[:, 0] == c[0, 0])
+        if row.size != 1:
+            fail(f"kmeans_plus_plus(k=1) returned {c[0, 0]!r}, which is not a row of X")
+        counts[row[0]] += 1
+    if chi_square_p(counts, np.full(6, 1 / 6)) < 1e-4:
+        fail(f"over 300 seeds, the first centre fell on the six rows of X {counts.tolist()} times: the first "
+             "k-means++ centre must be drawn uniformly at random from the rows (each 50 times, give or take)")

@@ -69,8 +69,12 @@ def test_prompt_at_once(solution, problem, tolerance):
     ref, rk, rv = full(x, w_qkv, w_out)
     q_, k_, v_ = (heads(t) for t in (x @ w_qkv).split(C, dim=-1))
     no_mask = F.scaled_dot_product_attention(q_, k_, v_).transpose(1, 2).reshape(B, T, C) @ w_out
+    s = q_ @ k_.transpose(-2, -1) / math.sqrt(C)
+    s = s.masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float("-inf"))
+    by_width = (s.softmax(-1) @ v_).transpose(1, 2).reshape(B, T, C) @ w_out
     assert_close_or_named(y, ref, "a 7-token prompt", {
-        "the causal mask is missing: token t saw tokens after it": no_mask}, **tolerance)
+        "the causal mask is missing: token t saw tokens after it": no_mask,
+        "scores were divided by sqrt(C), the model width, instead of sqrt(head_size)": by_width}, **tolerance)
     assert_close(k, rk, "the cached keys after the prompt", **tolerance)
     assert_close(v, rv, "the cached values after the prompt", **tolerance)
 
@@ -109,3 +113,20 @@ def test_cache_grows(solution, problem, tolerance):
     _, rk, rv = full(x[:, :6], w_qkv, w_out)
     assert_close(k, rk, "the cached keys after 4 + 2 tokens", **tolerance)
     assert_close(v, rv, "the cached values after 4 + 2 tokens", **tolerance)
+
+
+def test_one_cache_two_continuations(solution, problem, tolerance):
+    """the cache passed in is the one used: one prefix, two different continuations"""
+    x, w_qkv, w_out = problem
+    other = x.flip(1)  # a different next token after the same 4-token prefix
+    _, cache = call(solution, x[:, :4], w_qkv, w_out, None, "a 4-token prompt")
+    y_a, _ = call(solution, x[:, 4:5], w_qkv, w_out, cache, "token 4 after the prompt")
+    ref_a = full(x[:, :5], w_qkv, w_out)[0][:, 4:]
+    ref_b = full(torch.cat([x[:, :4], other[:, :1]], 1), w_qkv, w_out)[0][:, 4:]
+    assert_close(y_a, ref_a, "token 4 after the prompt", **tolerance)
+    try:
+        y_b, _ = call(solution, other[:, :1], w_qkv, w_out, cache, "another token 4 after the same prompt")
+        assert_close(y_b, ref_b, "a second continuation of the same 4-token cache", **tolerance)
+    except AssertionError as exc:
+        fail(f"{exc}: the cache passed in must be used (the same cache was passed for two different next tokens); "
+             "keep no state between calls")

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from mlprep.drills.compare import assert_close, fail
+from mlprep.drills.mistakes import assert_close_or_named
 from mlprep.drills.protocol import BlackBox
 
 
@@ -28,8 +29,16 @@ def recover(solution, layer: torch.nn.Linear, max_calls: int = 10_000):
 def check(solution, layer, tolerance, what):
     weight, bias = recover(solution, layer)
     expected_bias = layer.bias.detach() if layer.bias is not None else torch.zeros(layer.out_features)
-    assert_close(weight, layer.weight.detach().clone(), f"{what}: weight", **tolerance)
-    assert_close(bias, expected_bias, f"{what}: bias", **tolerance)
+    w = layer.weight.detach().clone()
+    assert_close_or_named(weight, w, f"{what}: weight", {
+        "forgot to subtract the bias: layer(I) is W.T + b, take layer(0) = b off before reading W":
+            w + expected_bias[:, None],
+        "the weight is transposed: layer(I) gives W.T, transpose it back": w.T.contiguous(),
+        "forgot to subtract the bias and to transpose: layer(I) - layer(0) is W.T": (w + expected_bias[:, None]).T.contiguous(),
+    }, **tolerance)
+    assert_close_or_named(bias, expected_bias, f"{what}: bias", {
+        "the bias has the wrong sign: layer(0) is +b": -expected_bias,
+    }, **tolerance)
 
 
 @pytest.mark.parametrize("n_in,n_out", [(30, 30), (5, 12), (64, 1), (1, 7)], ids=["30->30", "5->12", "64->1", "1->7"])

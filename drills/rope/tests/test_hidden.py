@@ -99,3 +99,19 @@ def test_rope_attention(solution, tolerance):
         "RoPE was not applied to the queries and keys": causal_attention(q, k, v),
         "the causal mask is missing: query t may only see keys 0..t": causal_attention(rq, rk, v, causal=False),
     }, **tolerance)
+
+
+def test_rope_attention_positions_and_base(solution, tolerance):
+    """rope_attention uses the given positions (unevenly spaced) and base"""
+    rng = np.random.default_rng(3)
+    q, k, v = (rng.normal(size=(3, 5, 8)) for _ in range(3))
+    pos = np.array([0, 2, 3, 9, 40])  # not a shift of 0..T-1, so ignoring them changes the offsets
+    t = np.arange(5)
+    expected = causal_attention(rotate(q, pos, 500.0), rotate(k, pos, 500.0), v)
+    assert_close_or_named(solution.rope_attention(q, k, v, pos, base=500.0), expected,
+                          "rope_attention on positions [0, 2, 3, 9, 40] with base 500", {
+        "rope_attention ignored the positions argument (it used 0..T-1)":
+            causal_attention(rotate(q, t, 500.0), rotate(k, t, 500.0), v),
+        "rope_attention ignored the base argument (it used 10000)":
+            causal_attention(rotate(q, pos), rotate(k, pos), v),
+    }, **tolerance)

@@ -82,7 +82,7 @@ def check_correct_version_passes(outcomes):
 
 
 def test_tests_pass_on_the_correct_tokenize(solution):
-    """your tests all pass on the correct tokenize"""
+    """you wrote at least three tests, and they all pass on the correct tokenize"""
     check_correct_version_passes(outcomes_for(solution, {"correct": tokenize})["correct"])
 
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from mlprep.drills.compare import assert_frequencies, expect_array, expect_index, fail
+from mlprep.drills.compare import assert_frequencies, chi_square_p, expect_array, expect_index, fail
+from mlprep.drills.proxy import SolutionRaised
 
 N = 20_000
 
@@ -16,6 +17,16 @@ def oracle(logits: np.ndarray, k: int, temperature: float) -> np.ndarray:
     out = np.zeros(len(logits))
     out[keep] = p / p.sum()
     return out
+
+
+def assert_frequencies_or_named(draws, expected, what, mistakes, alpha=1e-4):
+    """assert_frequencies; when the draws fit a known mistake's distribution instead, name the mistake."""
+    counts = np.bincount(draws, minlength=len(expected))
+    if not (np.all(expected[draws] > 0) and chi_square_p(counts, expected) >= alpha):
+        for message, alt in mistakes.items():
+            if np.all(alt[draws] > 0) and chi_square_p(counts, alt) >= alpha:
+                fail(f"{what}: {message}")
+    assert_frequencies(draws, expected, what, alpha)
 
 
 def draw(solution, logits, k, temperature=1.0, n=N, seed=0):
@@ -49,7 +60,10 @@ def test_frequencies(solution, temperature):
     """sampling frequencies match the renormalised top-k softmax"""
     logits = np.array([2.0, 0.5, 1.5, -1.0, 0.0, 1.0, -0.5, 0.8])
     draws = draw(solution, logits, k=4, temperature=temperature)
-    assert_frequencies(draws, oracle(logits, 4, temperature), f"k = 4, temperature {temperature}")
+    assert_frequencies_or_named(draws, oracle(logits, 4, temperature), f"k = 4, temperature {temperature}", {
+        "multiplied the logits by the temperature instead of dividing": oracle(logits, 4, 1 / temperature),
+        "the temperature was not applied (divide the logits by it)": oracle(logits, 4, 1.0),
+    })
 
 
 def test_large_logits(solution):
@@ -75,6 +89,16 @@ def test_k_larger_than_vocabulary(solution):
     logits = np.array([0.3, -0.2, 0.1])
     draws = draw(solution, logits, k=10)
     assert_frequencies(draws, oracle(logits, 3, 1.0), "k = 10 with 3 tokens")
+
+
+def test_k_equal_to_vocabulary(solution):
+    """k equal to the vocabulary size keeps every token"""
+    logits = np.array([0.3, -0.2, 0.1, 1.0])
+    try:
+        draws = draw(solution, logits, k=4, n=8000)
+    except SolutionRaised as exc:
+        fail(f"k = 4 with 4 tokens (k equal to the vocabulary size must keep every token): {exc}")
+    assert_frequencies(draws, oracle(logits, 4, 1.0), "k = 4 with 4 tokens")
 
 
 def test_batched_rows_are_independent(solution):

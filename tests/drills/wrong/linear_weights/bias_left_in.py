@@ -1,5 +1,5 @@
 # mlprep drill: linear_weights
-# expect: a 30 -> 30 layer: weight
+# expect: forgot to subtract the bias
 """Reads the identity's output as the weights without taking the bias off first."""
 import torch
 

@@ -1,5 +1,5 @@
 # mlprep drill: linear_weights
-# expect: a 5 -> 12 layer: weight: expected shape (12, 5), got shape (5, 12)
+# expect: the weight is transposed
 """Forgets to transpose: returns layer(I) - b, which is W.T."""
 import torch
 

@@ -1,5 +1,5 @@
 # mlprep drill: top_p
-# expect: temperature
+# expect: the nucleus was chosen before applying the temperature
 """Chooses the nucleus from the untempered probabilities and applies the temperature only to
 the kept logits afterwards."""
 import numpy as np

@@ -1,0 +1,20 @@
+# mlprep drill: top_p
+# expect: the nucleus stops at the first token where the cumulative probability reaches p
+"""Keeps a token while the mass before it is at most p (<= instead of <), so when the cumulative
+probability lands exactly on p the next token is kept too."""
+import numpy as np
+
+
+def top_p_sample(logits, p, temperature=1.0, seed=None):
+    rng = np.random.default_rng(seed)
+    z = np.atleast_2d(np.asarray(logits, dtype=np.float64)) / temperature
+    probs = np.exp(z - z.max(axis=-1, keepdims=True))
+    probs /= probs.sum(axis=-1, keepdims=True)
+    order = np.argsort(-probs, axis=-1, kind="stable")
+    sorted_p = np.take_along_axis(probs, order, axis=-1)
+    keep = np.cumsum(sorted_p, axis=-1) - sorted_p <= p
+    kept = np.where(keep, sorted_p, 0.0)
+    cdf = np.cumsum(kept / kept.sum(axis=-1, keepdims=True), axis=-1)
+    choice = np.minimum((cdf < rng.random((z.shape[0], 1))).sum(axis=-1), keep.sum(axis=-1) - 1)
+    tokens = np.take_along_axis(order, choice[:, None], axis=-1)[:, 0]
+    return int(tokens[0]) if np.ndim(logits) == 1 else tokens
