@@ -123,13 +123,30 @@ def stats(bank: BankOption = None, only_bank: OnlyBankOption = None, as_json: Js
                             str(h["again"]), str(h["difficulty"]), escape(text))
         console.print(hardest)
     if data["drills"]:
-        drills = Table(title="Drills", header_style="bold")
-        for col in ("drill", "attempts", "best", "solved", "last"):
+        sched = data["drill_schedule"]
+        drills = Table(title=f"Drills: {len(sched['due'])} due, retention (90 days) {_percent(sched['retention_90d'])}",
+                       header_style="bold")
+        for col in ("drill", "attempts", "best", "solved", "last", "next review"):
             drills.add_column(col)
         for name, d in sorted(data["drills"].items()):
+            nxt = sched["next"].get(name)
+            when = "due" if name in sched["due"] else (nxt[:10] if nxt else "-")
             drills.add_row(escape(name), str(d["attempts"]), f"{d['best_passed']}/{d['total']}",
-                           "yes" if d["solved"] else "no", d["last_at"][:16].replace("T", " "))
+                           "yes" if d["solved"] else "no", d["last_at"][:16].replace("T", " "), when)
         console.print(drills)
+    if data["mocks"]:
+        mocks = Table(title="Mock interviews", header_style="bold")
+        for col in ("when", "minutes", "answered", "good or easy", "drill", "review next"):
+            mocks.add_column(col, overflow="fold")
+        for m in data["mocks"]:
+            rated = sum(t["rated"] for t in m["topics"].values())
+            good = sum(t.get("good", 0) for t in m["topics"].values())
+            drill = m["drill"] or {}
+            result = f"{drill.get('name', '-')} {drill.get('passed', 0)}/{drill.get('total', 0)}" if drill else "-"
+            mocks.add_row(m["at"][:16].replace("T", " "), str(m["minutes"]), str(m["answered"]),
+                          _percent(good / rated) if rated else "-", escape(result),
+                          escape("; ".join(m["review_next"][:2])))
+        console.print(mocks)
     if data["readiness"]["topics"]:
         console.print(readiness_table(data["readiness"]))
     console.print(Text(f"Reviews, last {weeks} weeks", style="bold"))

@@ -23,10 +23,9 @@ from pathlib import Path
 from mlprep.bank.schema import Question
 from mlprep.drills.catalog import Drill
 from mlprep.drills.results import Results, Status
-from mlprep.quiz.scheduler import Settings, is_due, rate
+from mlprep.quiz.scheduler import DRILL_PREFIX, Settings, is_due, rate
 from mlprep.store import DrillRun, Store
 
-DRILL_PREFIX = "drill:"
 MISTAKE_PREFIX = "mistake:"
 MISTAKE_TOPIC = "coding-drills"
 EASY_SHARE = 0.5  # a clean pass in under this share of the drill's minutes is Easy

@@ -18,6 +18,7 @@ import fsrs
 from mlprep.store import CardRow, Store
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+DRILL_PREFIX = "drill:"  # a coding drill is scheduled as a card with this id prefix (mlprep.drills.schedule)
 _DEFAULT_SCHEDULER = fsrs.Scheduler()
 
 

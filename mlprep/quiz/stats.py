@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from mlprep.bank.schema import Question
 from mlprep.quiz.readiness import readiness
-from mlprep.quiz.scheduler import Settings, fsrs_card, stability, tomorrow
+from mlprep.quiz.scheduler import DRILL_PREFIX, Settings, fsrs_card, is_due, stability, tomorrow
 from mlprep.store import Store
 
 MASTERED_DAYS = 21.0
@@ -39,8 +39,9 @@ def streak(days: set[date], today: date) -> int:
 
 def compute(store: Store, now: datetime, questions: list[Question] | None = None, *, weeks: int = CALENDAR_WEEKS,
             settings: Settings | None = None) -> dict:
-    cards = store.cards()
-    reviews = store.reviews()
+    everything, all_reviews = store.cards(), store.reviews()
+    cards = {qid: c for qid, c in everything.items() if not qid.startswith(DRILL_PREFIX)}  # cards, not drills
+    reviews = [r for r in all_reviews if not r.qid.startswith(DRILL_PREFIX)]
     scheduled = [r for r in reviews if not r.cram]
     today = now.date()
     texts = {q.id: q.question for q in questions or []}
@@ -78,7 +79,22 @@ def compute(store: Store, now: datetime, questions: list[Question] | None = None
         "hardest": _hardest(cards, scheduled, texts),
         "calendar": calendar,
         "drills": store.drill_results(),
+        "drill_schedule": _drill_schedule(everything, all_reviews, now),
+        "mocks": store.mocks()[-10:],
         "readiness": readiness(questions or [], cards, settings or Settings(), now),
+    }
+
+
+def _drill_schedule(cards, reviews, now: datetime) -> dict:
+    """Drills as FSRS cards: how many are due, each one's next review, and the share of due drill
+    reviews passed in the last 90 days (a run given up is a lapse)."""
+    drills = {qid[len(DRILL_PREFIX):]: c for qid, c in cards.items() if qid.startswith(DRILL_PREFIX)}
+    since = now - timedelta(days=90)
+    rated = [r for r in reviews if r.qid.startswith(DRILL_PREFIX) and r.state_before == 2 and r.at >= since]
+    return {
+        "due": sorted(name for name, c in drills.items() if not c.suspended and is_due(c, now)),
+        "next": {name: c.due.isoformat() for name, c in sorted(drills.items())},
+        "retention_90d": round(sum(r.rating > 1 for r in rated) / len(rated), 3) if rated else None,
     }
 
 

@@ -91,3 +91,22 @@ def test_ctrl_c_in_the_question_round_still_reports(mlprep_home, tmp_path):
     assert "Traceback" not in child.before
     child.close()
     assert child.exitstatus == 0
+
+
+def test_stats_lists_mocks_and_drill_schedule(cli, mlprep_home):
+    from datetime import datetime, timezone
+
+    from mlprep.quiz.scheduler import Settings, rate
+
+    with open_store() as store:
+        store.record_mock(datetime.now(timezone.utc), build_report(
+            minutes=30, topics={"a": {"rated": 2, "good": 1, "good_share": 0.5, "mean_rating": 2.5, "seconds": 3.0}},
+            drill={"name": "top_k", "status": "fail", "passed": 3, "total": 14}, stopped="time"))
+        rate(store, "drill:top_k", "sampling", 3, datetime(2026, 1, 1, tzinfo=timezone.utc),
+             Settings(fuzz=False, learning_steps=()), mode="drill")
+        store.record_drill_attempt("top_k", "fail", 3, 11, 0, 14, 1.0)
+    data = __import__("json").loads(cli("stats", "--json").stdout)
+    assert data["mocks"][0]["drill"]["name"] == "top_k" and data["drill_schedule"]["due"] == ["top_k"]
+    assert data["cards_seen"] == 0  # a drill is not a card in the card statistics
+    r = cli("stats")
+    assert "Mock interviews" in r.output and "1 due" in r.output
