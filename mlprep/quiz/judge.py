@@ -24,7 +24,7 @@ from mlprep.bank.schema import Claim, Question, normalise_text
 from mlprep.quiz.scoring import score_answer, suggested_rating
 
 _CLAUSE_RE = re.compile(
-    r"(?<!\d)\.(?!\d)|[;!?\n]+"  # a decimal point does not end a clause; a colon only ends a segment
+    r"(?<!\d)\.|\.(?!\d)|[;!?\n]+"  # a decimal point (between digits) does not end a clause; a colon ends a segment
     r"|\b(?:but|whereas|while|however|although|though|unlike|in contrast)\b"
 )
 NEGATIONS = frozenset(

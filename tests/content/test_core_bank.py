@@ -91,3 +91,10 @@ def test_every_imported_note_question_has_a_curated_counterpart(core):
     imported_ids = {q.id for q in imported}
     dangling = sorted(linked - imported_ids - core_ids)
     assert not dangling, f"see_also ids that do not exist: {dangling[:10]}"
+
+
+def test_every_open_question_has_a_rubric(core):
+    """Typed answers are judged by claims: every open curated question says which (issue 18)."""
+    missing = [q.id for q in core if q.kind == "open" and q.rubric is None]
+    assert not missing, f"open questions without a rubric: {missing[:10]} ({len(missing)} in all)"
+    assert all(q.rubric is None for q in core if q.kind != "open")

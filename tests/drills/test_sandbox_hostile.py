@@ -145,8 +145,8 @@ def assert_untouched(w: World, temp_clean: bool = True) -> None:
 def grade(cli, monkeypatch, path: Path, *extra: str):
     """`mlprep grade PATH --json` in-process; returns (exit code, JSON, Results the runner recorded)."""
     seen = []
-    real = progress.record_attempt
-    monkeypatch.setattr(progress, "record_attempt", lambda results: (seen.append(results), real(results)))
+    real = progress.record_grade
+    monkeypatch.setattr(progress, "record_grade", lambda drill, results: (seen.append(results), real(drill, results))[1])
     r = cli("grade", path, "--json", *extra)
     data = json.loads(r.stdout) if r.stdout.strip().startswith("{") else None
     return r, data, (seen[0] if seen else None)
