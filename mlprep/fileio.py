@@ -22,3 +22,26 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class Watched:
+    """A file whose saves are noticed by polling its modification time (editors replace or rewrite
+    files in different ways; the stamp catches both)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.stamp = self._stamp()
+
+    def _stamp(self) -> int | None:
+        try:
+            return self.path.stat().st_mtime_ns
+        except FileNotFoundError:  # mid-save: some editors delete, then write
+            return None
+
+    def changed(self) -> bool:
+        """True once per save since the last call."""
+        now = self._stamp()
+        if now is None or now == self.stamp:
+            return False
+        self.stamp = now
+        return True

@@ -151,17 +151,14 @@ def grade(
     code = grade_once(file, drill, timeout, as_json)
     if not watch:
         raise typer.Exit(code)
+    from mlprep.fileio import Watched
+
     console.print(f"[dim]watching {escape(str(file))}; Ctrl-C stops[/]")
-    stamp = file.stat().st_mtime_ns
+    watched = Watched(file)
     try:
         while True:
             time.sleep(WATCH_POLL_S)
-            try:
-                now = file.stat().st_mtime_ns
-            except FileNotFoundError:
-                continue
-            if now != stamp:
-                stamp = now
+            if watched.changed():
                 console.rule(time.strftime("%H:%M:%S"))
                 code = grade_once(file, drill, timeout, False)
                 console.print(f"[dim]watching {escape(str(file))}; Ctrl-C stops[/]")

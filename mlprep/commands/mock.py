@@ -81,17 +81,13 @@ def _coding_round(topics: list[str] | None, left: timedelta) -> tuple[dict | Non
     from mlprep.commands.views.keys import CTRL_C, CTRL_D, Keys
     from mlprep.drills import progress
     from mlprep.drills.catalog import catalog
-    from mlprep.drills.scaffold import fresh_folder, write_starter
     from mlprep.quiz.mock import choose_drill
 
     solved = {name for name, r in progress.attempts().items() if r["solved"]}
     drill = choose_drill(catalog(), solved, left.total_seconds() / 60, random.Random(), topics)
     if drill is None:
         return None, "done"
-    folder = fresh_folder(drill, date.today())
-    write_starter(drill, folder)
-    progress.start_run(drill, folder, again=True)
-    file = folder / f"{drill.module}.py"
+    file = progress.fresh_attempt(drill, date.today())
     console.rule(f"coding round: {drill.name}")
     console.print(Markdown(drill.prompt))
     deadline = time.monotonic() + left.total_seconds()

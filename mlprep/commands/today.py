@@ -113,21 +113,20 @@ def _drill(due) -> bool:
     from mlprep.commands.drills import grade_once
     from mlprep.commands.views.keys import CTRL_C, CTRL_D, Keys
     from mlprep.drills import progress
-    from mlprep.drills.scaffold import fresh_folder, write_starter
+    from mlprep.fileio import Watched
 
     drill = due.drill
     folder = due.folder
-    if folder is None or not (folder / f"{drill.module}.py").is_file():
-        folder = fresh_folder(drill, date.today())
-        write_starter(drill, folder)
-        progress.start_run(drill, folder, again=True)
-    file = folder / f"{drill.module}.py"
+    if folder is not None and (folder / f"{drill.module}.py").is_file():
+        file = folder / f"{drill.module}.py"
+    else:
+        file = progress.fresh_attempt(drill, date.today())
     console.rule(f"drill: {drill.name}")
     console.print(Markdown(drill.prompt))
     console.print(f"Edit [bold]{escape(str(file))}[/]; every save is graded. "
                   "[dim]h hint · n give up and move on · q stop for now[/]", soft_wrap=True)
     keys = Keys()
-    stamp = file.stat().st_mtime_ns
+    watched = Watched(file)
     while True:
         try:
             key = keys.key_within(POLL_S)
@@ -142,12 +141,7 @@ def _drill(due) -> bool:
         if key == "h":
             nxt = progress.next_hint(drill)
             console.print(Markdown(f"**Hint {nxt[0]} of {nxt[1]}:** {nxt[2]}") if nxt else "No more hints.")
-        try:
-            now = file.stat().st_mtime_ns
-        except FileNotFoundError:
-            continue
-        if now != stamp:
-            stamp = now
+        if watched.changed():
             time.sleep(0.05)  # let the editor finish writing
             console.rule(time.strftime("%H:%M:%S"))
             if grade_once(Path(file), drill, None, False) == 0:

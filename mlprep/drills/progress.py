@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,17 @@ def give_up(drill: Drill, now: datetime | None = None) -> bool:
 
     with open_store() as store:
         return schedule.give_up(store, drill, now or _now(), load_settings(store))
+
+
+def fresh_attempt(drill: Drill, today: date) -> Path:
+    """A blank starter in a fresh workspace folder and a run begun there (an open one given up);
+    the learner's file to edit."""
+    from mlprep.drills.scaffold import fresh_folder, write_starter
+
+    folder = fresh_folder(drill, today)
+    done = write_starter(drill, folder)
+    start_run(drill, folder, again=True)
+    return done.starter
 
 
 def history(drill: Drill) -> list[DrillRun]:
