@@ -39,6 +39,7 @@ _SEGMENT_RE = re.compile(r",|\(|\)|(?<!\d):(?!\d)|\band\b(?= (?:then|so|thus)\b)
 _SUFFIXES = ("ations", "ation", "ities", "ity", "ingly", "ings", "ing", "edly", "ied", "ies", "ness", "ed", "es",
              "ly", "s", "e")
 TYPO_MIN_LEN = 5  # stems this long tolerate one typo (an edit)
+PHRASE_GAP = 2  # words allowed between two words of a multi-word alternative
 PREFIX_MIN_LEN = 8  # a stem this long matches a word it begins ("hyperparam" in "hyperparameters")
 SHORT_ANSWER_WORDS = 6  # an answer this short that makes the first point (the answer itself) is Good
 
@@ -108,12 +109,22 @@ def _phrase(alternative: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in normalise_text(alternative).split())
 
 
-def _starts(phrase: tuple[str, ...], words: tuple[str, ...], start: int):
-    """Every index at or after ``start`` where ``phrase`` occurs in ``words``."""
-    n = len(phrase)
-    for i in range(start, len(words) - n + 1):
-        if all(_same(phrase[j], words[i + j]) for j in range(n)):
-            yield i
+def _occurrences(phrase: tuple[str, ...], words: tuple[str, ...], start: int):
+    """Every (first, last) index pair at or after ``start`` where ``phrase`` occurs in ``words``,
+    its words in order with at most ``PHRASE_GAP`` other words between two of them ("exactly to
+    zero" says "exactly zero")."""
+    for i in range(start, len(words)):
+        if not _same(phrase[0], words[i]):
+            continue
+        at, ok = i, True
+        for word in phrase[1:]:
+            nxt = next((j for j in range(at + 1, min(len(words), at + 2 + PHRASE_GAP)) if _same(word, words[j])), None)
+            if nxt is None:
+                ok = False
+                break
+            at = nxt
+        if ok:
+            yield i, at
 
 
 def _made_in(claim: Claim, clause: Clause) -> bool:
@@ -123,9 +134,8 @@ def _made_in(claim: Claim, clause: Clause) -> bool:
     at, subject = 0, None
     *lead, last = claim.match
     for group in lead:
-        found = [(end, start) for alt in group if (p := _phrase(alt))
-                 for start in [next(_starts(p, clause.stems, at), None)] if start is not None
-                 for end in [start + len(p)]]
+        found = [(last + 1, first) for alt in group if (p := _phrase(alt))
+                 for first, last in [next(_occurrences(p, clause.stems, at), (None, None))] if first is not None]
         if not found:
             return False
         at, start = min(found)
@@ -134,7 +144,7 @@ def _made_in(claim: Claim, clause: Clause) -> bool:
         phrase = _phrase(alt)
         if not phrase:
             continue
-        for i in _starts(phrase, clause.stems, at):
+        for i, _ in _occurrences(phrase, clause.stems, at):
             negated = clause.negated[i] or (subject is not None and clause.negated[subject])
             if negated == claim.negated:
                 return True
