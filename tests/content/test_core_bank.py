@@ -98,3 +98,20 @@ def test_every_open_question_has_a_rubric(core):
     missing = [q.id for q in core if q.kind == "open" and q.rubric is None]
     assert not missing, f"open questions without a rubric: {missing[:10]} ({len(missing)} in all)"
     assert all(q.rubric is None for q in core if q.kind != "open")
+
+
+# Issue 21's minimums: the 2026 interview's topics, and the system-design cases.
+TOPIC_MINIMUMS = {
+    "rag-retrieval": 50, "llm-evaluation": 40, "post-training": 50, "llm-agents-safety": 40, "llm-inference": 60,
+    "pre-training": 40, "reinforcement-learning": 50, "generative-models": 40, "graph-neural-networks": 25,
+    "vision-language": 25, "experimentation": 40, "probability-puzzles": 40, "privacy-fairness": 25, "sql-data": 30,
+    "ml-system-design": 50,
+}
+
+
+def test_the_2026_topics_meet_their_minimums(core):
+    per_topic = Counter(q.topic for q in core)
+    short = {t: (per_topic[t], n) for t, n in TOPIC_MINIMUMS.items() if per_topic[t] < n}
+    assert not short, f"topics under their minimum (have, need): {short}"
+    cases = [q for q in core if q.kind == "case"]
+    assert len(cases) >= 50 and all(q.topic == "ml-system-design" for q in cases)
