@@ -84,3 +84,20 @@ def test_the_checklist_on_screen_then_enter_accepts(mlprep_home, bank):
     with open_store() as store:
         assert [r.rating for r in store.reviews()] == [1]
         assert store.typed_answers()[0]["verdict"]["misconceptions"] == [True]
+
+
+def test_a_long_answer_goes_through_the_pager_in_a_terminal(mlprep_home, tmp_path):
+    long = "word " * 400  # 2,000 characters
+    bank = tmp_path / "long.yaml"
+    bank.write_text(f"topic: x\nquestions:\n  - id: t.long\n    question: Tell me everything.\n    answer: {long}\n",
+                    encoding="utf-8")
+    env = {**os.environ, "MLPREP_HOME": str(mlprep_home), "TERM": "xterm-256color", "PAGER": "cat > pager.out"}
+    child = pexpect.spawn(sys.executable, ["-m", "mlprep", "quiz", "--only-bank", str(bank)], env=env, cwd=str(tmp_path),
+                          encoding="utf-8", timeout=30, dimensions=(40, 100))
+    child.expect("Tell me everything")
+    child.expect("show the answer")
+    child.send(" ")
+    child.expect("was shown in the")
+    child.send("3")
+    child.expect(pexpect.EOF)
+    assert (tmp_path / "pager.out").read_text().count("word") == 400

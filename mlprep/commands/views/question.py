@@ -38,8 +38,14 @@ def render_question(console: Console, q: Question, *, reveal: bool = False) -> N
         render_answer(console, q)
 
 
-def render_answer(console: Console, q: Question) -> None:
-    """Print the answer panel: the correct choice, the answer (cloze filled in), the explanation."""
+LONG_ANSWER_CHARS = 1500  # an answer longer than this goes through the pager in a terminal quiz
+
+
+def render_answer(console: Console, q: Question, *, page: bool = False) -> None:
+    """Print the answer panel: the correct choice, the answer (cloze filled in), the explanation.
+
+    With ``page``, an answer over ``LONG_ANSWER_CHARS`` is shown in the system pager (scroll, then
+    quit it to rate) instead of flooding the screen."""
     if q.unanswered:
         console.print(Panel(Text("The notes give no answer to this question yet.", style="yellow"), border_style="yellow"))
         return
@@ -51,4 +57,10 @@ def render_answer(console: Console, q: Question) -> None:
     if q.explanation:
         parts.append(Text("\nWhy", style="bold"))
         parts.append(markdown(q.explanation))
-    console.print(Panel(Group(*parts), title="answer", title_align="left", border_style="green"))
+    panel = Panel(Group(*parts), title="answer", title_align="left", border_style="green")
+    if page and len(answer) + len(q.explanation or "") > LONG_ANSWER_CHARS:
+        with console.pager():
+            console.print(panel)
+        console.print(f"[dim]a long answer ({len(answer):,} characters) was shown in the pager[/]")
+        return
+    console.print(panel)

@@ -210,7 +210,7 @@ class TerminalQuiz:
             self._checklist()
         elif answer is not None:
             self.console.print(f"Your answer scores [bold]{answer.score}[/]/100")
-        render_answer(self.console, q)
+        render_answer(self.console, q, page=self.keys.tty)
         self._rating_line()
 
     def _checklist(self) -> None:
