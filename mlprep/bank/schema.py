@@ -224,6 +224,7 @@ class Question:
     rubric: Rubric | None = None  # how a typed answer is judged (open questions of the curated banks)
     parts: list[CasePart] = field(default_factory=list)  # a case's ordered parts, revealed one at a time
     retired: bool = False  # gone from its note: kept (with its history) but never asked
+    from_notes: list[str] = field(default_factory=list)  # your notes' answers to this card, when it covers note cards (not in YAML)
     bank: str = ""  # the bank it was loaded from (relative path without suffix); not stored in YAML
     position: int = 0  # index within its bank file, for locating it again; not stored in YAML
 

@@ -5,6 +5,7 @@ Daily limits are the settings' targets minus what the store says was already don
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,31 @@ class SessionPlan:
     notice: str | None = None
 
 
+CURATED = "core/"  # banks under questions/core
+
+
+def ask_covered_once(questions: list[Question]) -> list[Question]:
+    """A note card that a curated card covers (lists in ``see_also``) is asked once, through the
+    curated card: it leaves the list and its answer rides along under "from your notes"."""
+    by_id = {q.id: q for q in questions}
+    covered: dict[str, list[str]] = {}
+    for q in questions:
+        if q.bank.startswith(CURATED):
+            notes = [by_id[i] for i in q.see_also if i in by_id and not by_id[i].bank.startswith(CURATED)]
+            if notes:
+                covered[q.id] = [n.id for n in notes]
+    hidden = {i for ids in covered.values() for i in ids}
+    out = []
+    for q in questions:
+        if q.id in hidden and q.id not in covered:
+            continue
+        if q.id in covered:
+            texts = [by_id[i].answer for i in covered[q.id] if by_id[i].answer.strip() and not by_id[i].unanswered]
+            q = dataclasses.replace(q, from_notes=texts)
+        out.append(q)
+    return out
+
+
 def plan_session(
     store: Store,
     questions: list[Question],
@@ -36,6 +62,7 @@ def plan_session(
     rng: random.Random | None = None,
 ) -> SessionPlan:
     """The session's queue: ``weakest`` N, ``cram``, a ``mock`` mix, or today's due and new cards."""
+    questions = ask_covered_once(questions)
     cards = store.cards()
     if weakest:
         return SessionPlan(queue.weakest(questions, cards, now, weakest, settings.parameters))

@@ -210,3 +210,17 @@ def test_a_killed_sessions_claims_lapse(mlprep_home):
         assert session(store, [SOFTMAX, CLOZE], clock).current is CLOZE
         clock.tick(16 * 60)
         assert session(store, [SOFTMAX, CLOZE], clock).current is SOFTMAX
+
+
+def test_a_note_card_covered_by_a_curated_card_is_asked_once_through_it():
+    from mlprep.quiz.plan import ask_covered_once
+
+    curated, _ = build_question({"id": "c.kv", "question": "Why a KV cache?", "answer": "Reuse past keys and values.",
+                                 "topic": "t", "see_also": ["n.kv", "c.other"]})
+    note, _ = build_question({"id": "n.kv", "question": "kv cache??", "answer": "my notes: cache k and v", "topic": "t"})
+    other, _ = build_question({"id": "c.other", "question": "Another curated card?", "answer": "yes", "topic": "t"})
+    curated.bank, other.bank, note.bank = "core/transformers", "core/transformers", "notes/mine"
+    asked = ask_covered_once([note, curated, other])
+    assert [q.id for q in asked] == ["c.kv", "c.other"]  # the note card is not asked on its own; curated links stay
+    assert asked[0].from_notes == ["my notes: cache k and v"]
+    assert ask_covered_once([note]) == [note]  # without its curated card the note is asked as it is

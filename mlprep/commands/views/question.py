@@ -57,8 +57,11 @@ def render_answer(console: Console, q: Question, *, page: bool = False) -> None:
     if q.explanation:
         parts.append(Text("\nWhy", style="bold"))
         parts.append(markdown(q.explanation))
+    for note in q.from_notes:
+        parts.append(Text("\nFrom your notes", style="bold cyan"))
+        parts.append(markdown(note))
     panel = Panel(Group(*parts), title="answer", title_align="left", border_style="green")
-    if page and len(answer) + len(q.explanation or "") > LONG_ANSWER_CHARS:
+    if page and len(answer) + len(q.explanation or "") + sum(map(len, q.from_notes)) > LONG_ANSWER_CHARS:
         with console.pager():
             console.print(panel)
         console.print(f"[dim]a long answer ({len(answer):,} characters) was shown in the pager[/]")
