@@ -15,3 +15,16 @@ class Limits:
     start_timeout_s: float = 20.0
     cpu_s: int = 120
     memory_mb: int = 2048
+
+
+def cap_address_space(limit_bytes: int) -> None:
+    """Lower this process's RLIMIT_AS to ``limit_bytes`` (never raise it); a no-op where the
+    platform has no such limit (macOS refuses it)."""
+    import resource
+
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > limit_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, hard))
+    except (ValueError, OSError):
+        pass

@@ -22,7 +22,7 @@ import pytest
 
 from mlprep.drills.compare import DrillFailure
 from mlprep.drills.isolation import Plan
-from mlprep.drills.limits import Limits
+from mlprep.drills.limits import Limits, cap_address_space
 from mlprep.drills.proxy import SolutionBroke, SolutionProxy, SolutionRaised
 from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult
 
@@ -59,13 +59,7 @@ def _not_dumpable() -> None:
 
 def _limit_memory() -> None:
     """The runner set the judge's address-space limit; a judge started by hand gets it too."""
-    cap = JUDGE_MEMORY_MB << 20
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if soft == resource.RLIM_INFINITY or soft > cap:
-            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ValueError, OSError):  # a platform without RLIMIT_AS (macOS refuses it)
-        pass
+    cap_address_space(JUDGE_MEMORY_MB << 20)
 
 
 def pytest_configure(config: pytest.Config) -> None:

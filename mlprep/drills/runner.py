@@ -34,7 +34,7 @@ from pathlib import Path
 from mlprep.drills import isolation
 from mlprep.drills.catalog import Drill
 from mlprep.paths import HOME_ENV
-from mlprep.drills.limits import Limits
+from mlprep.drills.limits import Limits, cap_address_space
 from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult
 from mlprep.errors import MlprepError
 
@@ -165,12 +165,7 @@ def _children() -> set[int]:
 
 def _judge_limits(memory: int, deathsig):
     def apply() -> None:  # in the forked judge, before exec
-        try:
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            if soft == resource.RLIM_INFINITY or soft > memory:
-                resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
-        except (ValueError, OSError):  # a platform without RLIMIT_AS (macOS refuses it)
-            pass
+        cap_address_space(memory)
         if deathsig is not None:
             deathsig()
     return apply
