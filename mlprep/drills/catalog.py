@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from mlprep.paths import content_dir
 from mlprep.errors import MlprepError
+from mlprep.paths import content_dir
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The learner's file is imported under the drill's name: it must not shadow a real module.

@@ -8,8 +8,8 @@ chi-square goodness-of-fit test on counts drawn with a fixed seed.
 
 from __future__ import annotations
 
-import re
 import math
+import re
 from typing import Any
 
 import numpy as np

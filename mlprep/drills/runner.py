@@ -20,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import resource
 import shutil
 import signal
 import stat
@@ -33,10 +32,10 @@ from pathlib import Path
 
 from mlprep.drills import isolation
 from mlprep.drills.catalog import Drill
-from mlprep.paths import HOME_ENV
 from mlprep.drills.limits import Limits, cap_address_space
 from mlprep.drills.results import JUDGE_FD_ENV, Results, Status, TestResult
 from mlprep.errors import MlprepError
+from mlprep.paths import HOME_ENV
 
 START_SLACK_S = {"numpy": 10.0, "torch": 30.0}
 MAX_SOLUTION_BYTES = 1 << 20

@@ -80,7 +80,8 @@ class Mistake:
 
 def named_mistakes(drill: str, results: Results) -> list[Mistake]:
     """Hidden tests that failed with the drill's own words for a mistake (one per message)."""
-    from mlprep.drills.compare import is_generic  # numpy: only once a grade is recorded, not to plan a day
+    # numpy comes with the comparisons: only once a grade is recorded, not to plan a day
+    from mlprep.drills.compare import is_generic
 
     found: dict[str, Mistake] = {}
     for t in results.tests:

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from mlprep.paths import content_dir
 from mlprep.drills import isolation, progress
 from mlprep.drills.runner import JUDGE_MEMORY_MB
+from mlprep.paths import content_dir
 
 HOSTILE = Path(__file__).parent / "hostile"
 REPO = Path(__file__).resolve().parents[2]
