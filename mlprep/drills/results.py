@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
@@ -95,23 +92,3 @@ class Results:
     @classmethod
     def from_dict(cls, data: dict) -> Results:
         return cls(**{**data, "tests": [TestResult.from_dict(t) for t in data["tests"]]})
-
-
-def seal(results: Results, key: bytes) -> str:
-    """The results as JSON signed with the run's one-time key."""
-    payload = json.dumps(results.to_dict(), sort_keys=True)
-    return json.dumps({"payload": payload, "mac": hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()})
-
-
-def unseal(text: str, key: bytes) -> Results | None:
-    """The results from :func:`seal`'s text, or None when it is malformed or not signed with ``key``."""
-    try:
-        envelope = json.loads(text)
-        payload, mac = envelope["payload"], envelope["mac"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    if type(payload) is not str or type(mac) is not str:
-        return None
-    if not hmac.compare_digest(mac, hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()):
-        return None
-    return Results.from_dict(json.loads(payload))

@@ -7,7 +7,7 @@ import json
 from rich.console import Console
 
 from mlprep.commands.views.grade_report import render
-from mlprep.drills.results import Results, Status, TestResult, seal, unseal
+from mlprep.drills.results import Results, Status, TestResult
 
 
 def sample() -> Results:
@@ -75,12 +75,6 @@ def test_json_contract_and_status():
     json.dumps(data)
 
 
-def test_sealed_results_need_the_key():
-    key, other = b"k" * 32, b"o" * 32
-    text = seal(sample(), key)
-    assert unseal(text, key).as_json() == sample().as_json()
-    assert unseal(text, other) is None
-    forged = json.loads(text)
-    forged["payload"] = forged["payload"].replace('"fail"', '"pass"').replace('"error"', '"pass"')
-    assert unseal(json.dumps(forged), key) is None
-    assert unseal("not json", key) is None
+def test_results_cross_the_judges_pipe_as_json_unchanged():
+    """The judge sends its results to the runner as JSON over a pipe only the two of them hold."""
+    assert Results.from_dict(json.loads(json.dumps(sample().to_dict()))).as_json() == sample().as_json()
